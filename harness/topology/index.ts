@@ -1,0 +1,14 @@
+export { loadTopology, parseTopology, formatPath, YamlSource, type PathSegment } from './load.ts';
+export { starterTopologyYaml, exampleOidcProviderId, type StarterOptions } from './starter.ts';
+export {
+  TopologySchema,
+  topologyJsonSchema,
+  type Topology,
+  type TopologyInput,
+  type ControlPlane,
+  type DataPlane,
+  type LabelEntry,
+  type ExecutionClusterLabel,
+  type Project,
+  type Aws,
+} from './schema.ts';

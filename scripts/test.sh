@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The test command (README quick start, .ci/run): set up every tier, then run vitest and print a closing
+# "N passed, N failed" line that CI systems can read.
+set -uo pipefail
+root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
+cd "$root"
+bash scripts/setup.sh || exit 1
+results="$root/.vitest-results.json"
+rm -f "$results"
+node_modules/.bin/vitest run --reporter=default --reporter=json --outputFile.json="$results" "$@"
+rc=$?
+scripts/node scripts/summarize-tests.ts "$results" || rc=1
+exit $rc
