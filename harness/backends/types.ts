@@ -1,0 +1,125 @@
+// One interface, several providers (sim, process, container/k3s, kubeconfig), in the spirit of kind's providers.
+// Callers branch on BackendInfo capabilities, never on a backend's name.
+
+export type ClusterRole = 'control-plane' | 'data-plane';
+
+/** What to create. `name` is the clusterConfigs name (e.g. dataplane_1); backends derive host-safe names from it. */
+export interface ClusterSpec {
+  name: string;
+  role: ClusterRole;
+}
+
+/** Capabilities as data (kind's Info()). */
+export interface BackendInfo {
+  /** sim | process | container | k3s | kubeconfig */
+  name: string;
+  /** Objects live in a real kube-apiserver (not the in-process simulation). */
+  realApiServer: boolean;
+  /** The backend creates and deletes clusters (false for existing clusters). */
+  createsClusters: boolean;
+  /** stop/start/kill/restart are supported. */
+  lifecycle: boolean;
+  /** partition() can cut a cluster off from the control plane. */
+  partition: boolean;
+}
+
+/** A reference to one Kubernetes object. `namespace` is omitted for cluster-scoped kinds. */
+export interface ObjectRef {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  namespace?: string;
+}
+
+/** A Kubernetes object as JSON: the harness only needs the generic shape. */
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    resourceVersion?: string;
+    uid?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    creationTimestamp?: string;
+    [key: string]: unknown;
+  };
+  [key: string]: unknown;
+}
+
+/**
+ * An error from a Kubernetes API server (real or simulated): the HTTP status and the Status reason,
+ * e.g. 401 Unauthorized, 403 Forbidden, 404 NotFound, 409 AlreadyExists/Conflict.
+ * `status` 0 means the server could not be reached (connection refused, partition, timeout).
+ */
+export class KubeApiError extends Error {
+  readonly status: number;
+  readonly reason: string;
+  constructor(status: number, reason: string, message: string) {
+    super(message);
+    this.name = 'KubeApiError';
+    this.status = status;
+    this.reason = reason;
+  }
+}
+
+/** The generic client every backend provides. All methods reject with KubeApiError. */
+export interface KubeClient {
+  get(ref: ObjectRef): Promise<KubeObject>;
+  /** Lists objects of a kind, in one namespace or (namespace omitted) across all. */
+  list(kind: { apiVersion: string; kind: string; namespace?: string }): Promise<KubeObject[]>;
+  /** Creates; 409 AlreadyExists when the object exists. */
+  create(obj: KubeObject): Promise<KubeObject>;
+  /** Creates or replaces (replace keeps the object's identity and bumps resourceVersion). */
+  apply(obj: KubeObject): Promise<KubeObject>;
+  /** Deletes; 404 NotFound when absent. */
+  delete(ref: ObjectRef): Promise<void>;
+}
+
+/** Credentials of a client as FlyteAdmin builds one from clusterConfigs: endpoint + bearer token + CA bundle. */
+export interface TokenCredentials {
+  endpoint: string;
+  token: string;
+  caCert: string;
+}
+
+/** One running cluster. */
+export interface Cluster {
+  readonly spec: ClusterSpec;
+  /** API URL as the control plane (FlyteAdmin) reaches it: what clusterConfigs[].endpoint gets. */
+  readonly endpoint: string;
+  /** Service-account token issuer URL (OIDC discovery lives under it). */
+  readonly issuer: string;
+  /** PEM CA bundle that verifies the API server. */
+  caCert(): string;
+  /** A client with the harness's own cluster-admin identity. */
+  admin(): KubeClient;
+  /** A client that authenticates exactly as FlyteAdmin does: bearer token + CA, nothing else. */
+  withToken(credentials: TokenCredentials): KubeClient;
+  /** Stops the cluster keeping its state; start() brings it back. Needs info.lifecycle. */
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  /** Ungraceful stop (SIGKILL / container kill), state kept. Needs info.lifecycle. */
+  kill(): Promise<void>;
+  /** Cuts (true) or restores (false) the control plane's reachability of this cluster. Needs info.partition. */
+  partition(cut: boolean): Promise<void>;
+  /** Removes the cluster and everything it holds. Idempotent. */
+  delete(): Promise<void>;
+}
+
+export interface Backend {
+  readonly info: BackendInfo;
+  /** Why this backend cannot run on this machine (missing binary, no Docker...), or undefined. */
+  unavailableReason(): Promise<string | undefined>;
+  /** Creates a cluster and resolves when its API is ready. */
+  createCluster(spec: ClusterSpec, signal?: AbortSignal): Promise<Cluster>;
+  /** Deletes every cluster and resource this backend created. Idempotent; safe after partial failure. */
+  dispose(): Promise<void>;
+}
+
+/** Options common to every backend factory. */
+export interface BackendOptions {
+  /** Progress lines ("starting dataplane_1 ..."); never secrets. */
+  log?: (line: string) => void;
+}
