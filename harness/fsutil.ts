@@ -26,6 +26,8 @@ export async function writeTreeAtomic(dir: string, files: readonly OutputFile[])
   await mkdir(parent, { recursive: true });
   const staging = await mkdtemp(join(parent, `.${basename(target)}.tmp-`));
   try {
+    // mkdtemp creates 0700; keep that only when the tree holds secrets.
+    await chmod(staging, files.some((f) => f.secret) ? 0o700 : 0o755);
     for (const f of files) {
       const p = join(staging, f.path);
       await mkdir(dirname(p), { recursive: true });

@@ -1,6 +1,7 @@
 // The explicit list of sub-commands, in the order `flyte-mc help` shows them.
 import type { Command } from '../command.ts';
 import { initCommand } from './init.ts';
+import { renderCommand } from './render.ts';
 import { schemaCommand } from './schema.ts';
 
-export const commands: readonly Command[] = [initCommand, schemaCommand];
+export const commands: readonly Command[] = [initCommand, renderCommand, schemaCommand];
