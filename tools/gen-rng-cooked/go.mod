@@ -1,0 +1,3 @@
+module flyte-mc/tools/gen-rng-cooked
+
+go 1.22
