@@ -1,0 +1,60 @@
+// Differential property: the TypeScript engine against Flyte's own code (tools/placement-oracle) on random cases.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { placeBatch } from '../../harness/cli/commands/place.ts';
+import { skipTier } from '../support/prereq.ts';
+import { oracleBatch, placementOracleMissing, type OracleCase } from '../support/placement-oracle.ts';
+
+const CASES = Number(process.env.PLACEMENT_ORACLE_CASES ?? 12_000);
+
+// float32 edge values: subnormals, the smallest normal, values next to 0.5 and 1, values that round to 1 or 0.
+const edgeWeights = [
+  0, -0, 1, 0.5, Math.fround(0.1), 1e-45, 1.401298464324817e-45, 1e-46, 1.1754943508222875e-38, 0.99999994, 1.00000001,
+  0.50000006, 0.49999997, 1 / 3, 2 / 3, 0.2, 0.3, 0.7, 1e-7, 0.999999, 5.960464477539063e-8,
+];
+
+// Ids built from pieces whose UTF-8 and UTF-16 orders differ (astral vs high-BMP), digits for natural-sort traps.
+const idPieces = ['a', 'B', 'z', 'dp', '_', '-', '1', '2', '10', '9', 'é', 'Ａ', '\uFFFD', '\u{1F600}', '\u{10000}', '日', ''];
+
+const weight = fc.oneof(
+  { weight: 3, arbitrary: fc.float({ min: 0, max: 1, noNaN: true }) },
+  { weight: 2, arbitrary: fc.constantFrom(...edgeWeights) },
+  { weight: 1, arbitrary: fc.double({ min: 0, max: 1, noNaN: true }) },
+);
+const id = fc.array(fc.constantFrom(...idPieces), { minLength: 1, maxLength: 4 }).map((p) => p.join('') || 'x');
+const name = fc.oneof(
+  fc.string({ unit: 'grapheme', minLength: 1, maxLength: 24 }),
+  fc.string({ unit: 'binary', minLength: 1, maxLength: 12 }),
+  fc.stringMatching(/^a[bcdfghjklmnpqrstvwxz2456789]{19}$/),
+  fc.nat().map((i) => `exec-${i}`),
+);
+/** No lone surrogate (es2023 lib has no String#isWellFormed). */
+const wellFormed = (s: string) => !/\p{Surrogate}/u.test(s);
+
+const testCase: fc.Arbitrary<OracleCase> = fc.record({
+  name,
+  entries: fc.uniqueArray(fc.record({ id, weight }), { minLength: 1, maxLength: 12, selector: (e) => e.id }),
+});
+
+describe.skipIf(skipTier('placement oracle', placementOracleMissing()))('TS engine vs Flyte (placement-oracle)', () => {
+  it(`agrees on ${CASES} random cases (one oracle call)`, () => {
+    const seed = Number(process.env.FC_SEED ?? Date.now() % 2 ** 31);
+    const cases = fc.sample(testCase, { numRuns: CASES, seed });
+    // Lone surrogates have no UTF-8 form; Go would see different bytes than the JSON round trip gives it.
+    const valid = cases.filter((c) => wellFormed(c.name) && c.entries.every((e) => wellFormed(e.id)));
+    const want = oracleBatch(valid);
+    const got = placeBatch(valid);
+    const mismatches = valid.flatMap((c, i) => (JSON.stringify(got[i]) === JSON.stringify(want[i]) ? [] : [{ case: c, got: got[i], want: want[i] }]));
+    expect(mismatches.slice(0, 5), `FC_SEED=${seed} reproduces this run`).toEqual([]);
+    expect(valid.length).toBeGreaterThanOrEqual(10_000);
+  });
+
+  it('agrees on every weight error Flyte reports', () => {
+    const cases: OracleCase[] = [1.5, -0.1, 1.0000001, 2, Math.fround(1.1), 1.0078125, -1e-40].map((w, i) => ({
+      name: `n${i}`,
+      entries: [{ id: 'a', weight: 0.5 }, { id: 'b', weight: w }],
+    }));
+    cases.push({ name: 'empty', entries: [] });
+    expect(placeBatch(cases)).toEqual(oracleBatch(cases));
+  });
+});
