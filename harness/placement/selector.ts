@@ -163,7 +163,7 @@ export class ClusterSelector {
   /** GetTarget, returning only the cluster id (fast path: no explanation objects). */
   pick(req: PlacementRequest, resolver?: ExecutionClusterLabelResolver, opts: PlaceOptions = {}): string {
     if (req.targetId || this.inCluster || req.name === '') return this.place(req, resolver, opts).cluster;
-    const { list } = this.chooseList(req, resolver, undefined);
+    const { list } = this.resolveList(req, resolver, undefined);
     return list.slots[indexForName(list, req.name)]!.id;
   }
 
@@ -186,7 +186,7 @@ export class ClusterSelector {
       return { cluster: req.targetId, rule: 'target-id', logs };
     }
     const explanation: PlacementExplanation = { cluster: '', rule: 'all-enabled-clusters', logs };
-    const { list, label, rule } = this.chooseList(req, resolver, explanation);
+    const { list, label, rule } = this.resolveList(req, resolver, explanation);
     explanation.rule = rule;
     explanation.list = explainList(label, list);
     if (req.name === '') {
@@ -209,11 +209,16 @@ export class ClusterSelector {
     return explanation;
   }
 
-  private chooseList(
-    req: PlacementRequest,
-    resolver: ExecutionClusterLabelResolver | undefined,
-    ex: PlacementExplanation | undefined,
+  /**
+   * Steps 3–7 of GetTarget: the weighted list a request draws from (it depends on the label sources, never on the
+   * name), so callers placing many names under one label can resolve it once and use indexForName.
+   */
+  resolveList(
+    req: Omit<PlacementRequest, 'name' | 'targetId'>,
+    resolver?: ExecutionClusterLabelResolver,
+    ex?: PlacementExplanation,
   ): { list: WeightedList; label: string | null; rule: DecisionRule } {
+    if (this.inCluster) throw new PlacementError('label-unsupported', 'single-cluster mode has no weighted lists');
     let label = '';
     let rule: DecisionRule = 'request-label';
     if (req.label) {

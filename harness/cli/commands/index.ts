@@ -1,7 +1,10 @@
 // The explicit list of sub-commands, in the order `flyte-mc help` shows them.
 import type { Command } from '../command.ts';
+import { diffCommand } from './diff.ts';
+import { distributionCommand } from './distribution.ts';
 import { initCommand } from './init.ts';
+import { placeCommand } from './place.ts';
 import { renderCommand } from './render.ts';
 import { schemaCommand } from './schema.ts';
 
-export const commands: readonly Command[] = [initCommand, renderCommand, schemaCommand];
+export const commands: readonly Command[] = [initCommand, renderCommand, schemaCommand, placeCommand, distributionCommand, diffCommand];

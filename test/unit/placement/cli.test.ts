@@ -1,0 +1,166 @@
+// flyte-mc place / distribution / diff through the CLI entry point.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { memoryIo } from '../../../harness/cli/command.ts';
+import { main } from '../../../harness/cli/main.ts';
+import { starterTopologyYaml } from '../../../harness/topology/index.ts';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'flyte-mc-place-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function topology(file: string, edit: (t: Record<string, any>) => void): string {
+  const t = parse(starterTopologyYaml({ dataPlanes: 3 })) as Record<string, any>;
+  edit(t);
+  const p = path.join(dir, file);
+  writeFileSync(p, stringify(t));
+  return p;
+}
+
+const before = topology('before.yaml', (t) => {
+  t.labels = {
+    mixed: [
+      { cluster: 'dataplane_1', weight: 0.75 },
+      { cluster: 'dataplane_2', weight: 0.25 },
+    ],
+    gpu: [{ cluster: 'dataplane_3', weight: 1 }],
+  };
+  t.defaultExecutionLabel = 'mixed';
+  t.executionClusterLabels = [
+    { project: 'team1', domain: 'development', value: 'gpu' },
+    { project: 'team1', domain: 'development', workflow: 'wf.typo', value: 'GPU' },
+  ];
+});
+const after = topology('after.yaml', (t) => {
+  t.labels = {
+    mixed: [
+      { cluster: 'dataplane_1', weight: 0.5 },
+      { cluster: 'dataplane_2', weight: 0.25 },
+      { cluster: 'dataplane_3', weight: 0.25 },
+    ],
+    gpu: [{ cluster: 'dataplane_3', weight: 1 }],
+  };
+  t.defaultExecutionLabel = 'mixed';
+});
+const broken = topology('broken.yaml', (t) => {
+  t.labels = { big: [{ cluster: 'dataplane_1', weight: 3 }] };
+});
+
+async function run(...argv: string[]) {
+  const io = memoryIo();
+  const code = await main(argv, io);
+  return { code, out: io.out.join(''), err: io.err.join('') };
+}
+
+describe('flyte-mc place', () => {
+  it('prints NAME<TAB>CLUSTER (the guide-style .75/.25 split, names from the shared facts)', async () => {
+    const r = await run('place', '--topology', before, '--label', 'mixed', 'e', 'e1', 'e22', 'e3', 'abc123', 'f8a2b3c4d5e6f7a8b9c0', 'a');
+    expect(r.code).toBe(0);
+    const want = [1, 1, 1, 2, 1, 1, 2].map((i) => `dataplane_${i}`);
+    expect(r.out).toBe(['e', 'e1', 'e22', 'e3', 'abc123', 'f8a2b3c4d5e6f7a8b9c0', 'a'].map((n, i) => `${n}\t${want[i]}\n`).join(''));
+  });
+
+  it('resolves the label from executionClusterLabels; the workflow row with a capitalised label hides it', async () => {
+    const pd = await run('place', '--topology', before, '--project', 'team1', '--domain', 'development', 'x1', 'x2');
+    expect(pd.out).toBe('x1\tdataplane_3\nx2\tdataplane_3\n');
+    const wf = await run('place', '--topology', before, '--project', 'team1', '--domain', 'development', '--workflow', 'wf.typo', '--json', 'x1');
+    const [ex] = JSON.parse(wf.out);
+    expect(ex).toMatchObject({ name: 'x1', rule: 'default-execution-label', label: { value: 'GPU', level: 'workflow', mapped: false } });
+    expect(ex.logs).toEqual(['debug: No cluster mapping found for the label GPU']);
+    expect(['dataplane_1', 'dataplane_2']).toContain(ex.cluster);
+  });
+
+  it('usage errors', async () => {
+    expect((await run('place', '--topology', before, 'x')).code).toBe(2);
+    expect((await run('place', '--topology', before, '--label', 'l', '--project', 'p', 'x')).code).toBe(2);
+    expect((await run('place', '--topology', before, '--project', 'p', 'x')).code).toBe(2);
+    expect((await run('place', '--topology', before, '--label', 'l')).code).toBe(2);
+  });
+
+  it('a topology FlyteAdmin would refuse is an input error with its wording', async () => {
+    const r = await run('place', '--topology', broken, '--label', 'big', 'x');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('FlyteAdmin would refuse to start: invalid weight 3.000000, index 0');
+    expect(r.err).toContain(broken);
+  });
+
+  it('--batch reads the selector-level form and prints the ids in order', async () => {
+    const file = path.join(dir, 'batch.json');
+    writeFileSync(
+      file,
+      JSON.stringify([
+        { name: 'e1', entries: [{ id: 'testcluster2', weight: 0.5 }, { id: 'testcluster3', weight: 0.5 }] },
+        { name: 'e22', entries: [{ id: 'testcluster3', weight: 0.5 }, { id: 'testcluster2', weight: 0.5 }] },
+        { name: 'x', entries: [{ id: 'a', weight: 1.5 }] },
+      ]),
+    );
+    const r = await run('place', '--batch', file);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toEqual(['testcluster3', 'testcluster2', { error: 'invalid weight 1.500000, index 0' }]);
+  });
+
+  it('--batch with bad JSON names the file and the element', async () => {
+    const file = path.join(dir, 'bad.json');
+    writeFileSync(file, JSON.stringify([{ name: 'ok', entries: [] }, { name: 'bad', entries: [{ id: 'a', weight: '0.5' }] }]));
+    const r = await run('place', '--batch', file);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`${file}: [1].entries[0]: element 1: entry 0: weight must be a number`);
+    writeFileSync(file, '[{');
+    const r2 = await run('place', '--batch', file);
+    expect(r2.code).toBe(2);
+    expect(r2.err).toContain(`${file}: not JSON`);
+  });
+});
+
+describe('flyte-mc distribution', () => {
+  it('reports configured vs observed shares with a G-test (100k names: 74,972 / 25,028 as in Go)', async () => {
+    const html = path.join(dir, 'report.html');
+    const r = await run('distribution', '--topology', before, '--label', 'mixed', '--samples', '100000', '--json', '--html', html);
+    expect(r.code).toBe(0);
+    const rep = JSON.parse(r.out);
+    expect(rep.rows.map((x: { cluster: string; count: number }) => [x.cluster, x.count])).toEqual([
+      ['dataplane_1', 74972],
+      ['dataplane_2', 25028],
+    ]);
+    expect(rep.rows[0].configured).toBe(0.75);
+    expect(rep.gTest.df).toBe(1);
+    expect(rep.gTest.pValue).toBeGreaterThan(0.01);
+    expect(rep.maxDeviation).toBeLessThan(0.01);
+    const page = readFileSync(html, 'utf8');
+    expect(page).toContain('<svg');
+    expect(page).not.toMatch(/(src|href)=["']https?:/);
+  });
+
+  it('text output and name patterns; an unknown label falls back to the default list', async () => {
+    const r = await run('distribution', '--topology', before, '--label', 'nope', '--samples', '1000', '--names', 'a{i:19}');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('list "mixed" (default-execution-label)');
+    expect(r.out).toMatch(/G-test: G=[0-9.]+ df=1 p=/);
+    expect((await run('distribution', '--topology', before, '--label', 'x', '--samples', '10', '--names', 'fixed')).code).toBe(2);
+  });
+});
+
+describe('flyte-mc diff', () => {
+  it('shows the share that moves and the transition matrix', async () => {
+    const r = await run('diff', '--before', before, '--after', after, '--samples', '20000', '--json');
+    expect(r.code).toBe(0);
+    const diffs = JSON.parse(r.out) as { label: string; movedShare: number; transitions: Record<string, Record<string, number>> }[];
+    expect(diffs.map((d) => d.label)).toEqual(['', 'gpu', 'mixed']);
+    const gpu = diffs[1]!;
+    expect(gpu.movedShare).toBe(0);
+    const mixed = diffs[2]!;
+    expect(mixed.movedShare).toBeGreaterThan(0.2);
+    // Boundaries: old dp1 [0,.75] dp2 (.75,1]; new dp1 [0,.5] dp2 (.5,.75] dp3 (.75,1].
+    expect(Object.keys(mixed.transitions.dataplane_1!).sort()).toEqual(['dataplane_1', 'dataplane_2']);
+    expect(Object.keys(mixed.transitions.dataplane_2!)).toEqual(['dataplane_3']);
+    const total = Object.values(mixed.transitions).flatMap((row) => Object.values(row)).reduce((a, b) => a + b, 0);
+    expect(total).toBe(20000);
+    // no label: the default label, same list as mixed
+    expect(diffs[0]!.movedShare).toBe(mixed.movedShare);
+    const text = await run('diff', '--before', before, '--after', after, '--samples', '1000');
+    expect(text.out).toContain('label "mixed":');
+    expect(text.out).toContain('old\\new');
+  });
+});
