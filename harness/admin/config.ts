@@ -90,7 +90,10 @@ export interface DecodeOptions {
   file: string;
   /** The parsed document `raw` came from; gives findings their line numbers. */
   source?: YamlSource;
-  /** Where the section sits. `auto` (default): `configmap.clusters` if the document has `configmap`, else top-level `clusters`. */
+  /**
+   * Where the section sits. `auto` (default): `configmap.clusters` when the document looks like flyte-core values
+   * (has `configmap`, `flyteadmin`, `flytepropeller`, `datacatalog` or `cluster_resource_manager`), else top-level `clusters`.
+   */
   section?: 'auto' | 'values' | 'admin';
 }
 
@@ -244,7 +247,8 @@ function locateSection(raw: unknown, opts: DecodeOptions): { base: PathSegment[]
   if (raw === null || raw === undefined) return { base: [], section: undefined, found: false };
   if (!isObj(raw)) throw new InputError(`must be a YAML mapping, got ${typeName(raw)}`, { file: opts.file, line: 1 });
   const mode = opts.section ?? 'auto';
-  if (mode === 'values' || (mode === 'auto' && 'configmap' in raw)) {
+  const helmKeys = ['configmap', 'flyteadmin', 'flytepropeller', 'datacatalog', 'cluster_resource_manager'];
+  if (mode === 'values' || (mode === 'auto' && helmKeys.some((k) => k in raw))) {
     // Helm values keys are case-sensitive.
     const cm = raw.configmap;
     if (!isObj(cm) || !('clusters' in cm)) return { base: ['configmap', 'clusters'], section: undefined, found: false };

@@ -1,0 +1,90 @@
+import { readFile } from 'node:fs/promises';
+import { InputError, UsageError } from '../../errors.ts';
+import { countBySeverity, formatJson, formatText, lintArtifacts, lintTopology, rules, type ArtifactFile, type Finding } from '../../lint/index.ts';
+import { loadTopology } from '../../topology/index.ts';
+import { parseFlags, type Command } from '../command.ts';
+
+const USAGE = `Usage: flyte-mc lint --topology FILE [--format text|json]
+       flyte-mc lint --values FILE [--values FILE...] [--secret FILE...] [--ecl FILE...]
+                     [--trust-policy FILE...] [--dataplane-values [NAME=]FILE...] [FILE...] [--format text|json]
+       flyte-mc lint --rules
+
+Checks multi-cluster artifacts against what FlyteAdmin, the flyte-core chart, flytectl and IAM really do.
+  --topology FILE          render flyte-mc.yaml and lint the result
+  --values FILE            control-plane values (values-override.yaml; repeat in helm order)
+  --secret FILE            the cluster-credentials Secret (multi-document YAML is fine)
+  --ecl FILE               an execution-cluster-label attribute file (repeatable)
+  --trust-policy FILE      an IAM trust policy (repeatable; role taken from the name: *dataplane*/*controlplane*)
+  --dataplane-values [NAME=]FILE  a data plane's values file; NAME is its clusterConfigs name
+  FILE                     any other artifact, kind detected from path and content
+  --format text|json       output (default text); json prints [{code, severity, message, file, path, line, hint}]
+  --rules                  list the rules and exit
+Exit status: 1 when any error is found, 0 otherwise, 2 for unreadable or malformed input.
+`;
+
+async function readArtifact(path: string, kind?: ArtifactFile['kind'], cluster?: string): Promise<ArtifactFile> {
+  let content: string;
+  try {
+    content = await readFile(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new InputError(code === 'ENOENT' ? 'file not found' : `cannot read file (${code ?? 'error'})`, { file: path });
+  }
+  const f: ArtifactFile = { path, content };
+  if (kind) f.kind = kind;
+  if (cluster) f.cluster = cluster;
+  return f;
+}
+
+export const lintCommand: Command = {
+  name: 'lint',
+  summary: 'check values, Secret, ECL files and trust policies for the multi-cluster footguns',
+  usage: USAGE,
+  async run(args, io) {
+    const { values, positionals } = parseFlags(
+      args,
+      {
+        topology: { type: 'string' },
+        values: { type: 'string', multiple: true },
+        secret: { type: 'string', multiple: true },
+        ecl: { type: 'string', multiple: true },
+        'trust-policy': { type: 'string', multiple: true },
+        'dataplane-values': { type: 'string', multiple: true },
+        format: { type: 'string', default: 'text' },
+        rules: { type: 'boolean', default: false },
+      },
+      true,
+    );
+    const format = values.format ?? 'text';
+    if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, got "${format}"`);
+    if (values.rules) {
+      const width = Math.max(...rules.map((r) => r.severity.length));
+      io.stdout(rules.map((r) => `${r.code} ${r.severity.padEnd(width)} ${r.summary} [${r.ref}]\n    hint: ${r.hint}\n`).join(''));
+      return 0;
+    }
+    const fileFlags = [values.values, values.secret, values.ecl, values['trust-policy'], values['dataplane-values']].some((v) => v && v.length > 0) || positionals.length > 0;
+    let findings: Finding[];
+    let fileCount: number;
+    if (values.topology !== undefined) {
+      if (fileFlags) throw new UsageError('--topology cannot be combined with artifact files');
+      findings = lintTopology(await loadTopology(values.topology));
+      fileCount = new Set(findings.map((f) => f.file)).size;
+    } else {
+      if (!fileFlags) throw new UsageError('give --topology FILE, or artifact files such as --values values-override.yaml');
+      const files: ArtifactFile[] = [];
+      for (const p of values.values ?? []) files.push(await readArtifact(p, 'values'));
+      for (const p of values.secret ?? []) files.push(await readArtifact(p, 'secret'));
+      for (const p of values.ecl ?? []) files.push(await readArtifact(p, 'ecl'));
+      for (const p of values['trust-policy'] ?? []) files.push(await readArtifact(p, 'trust-policy'));
+      for (const spec of values['dataplane-values'] ?? []) {
+        const m = /^([^=/]+)=(.+)$/.exec(spec);
+        files.push(await readArtifact(m ? (m[2] as string) : spec, 'dataplane-values', m?.[1]));
+      }
+      for (const p of positionals) files.push(await readArtifact(p));
+      findings = lintArtifacts(files);
+      fileCount = files.length;
+    }
+    io.stdout(format === 'json' ? formatJson(findings) : formatText(findings, fileCount));
+    return countBySeverity(findings).error > 0 ? 1 : 0;
+  },
+};

@@ -1,0 +1,162 @@
+// Turns artifact files into LintInput: parses YAML (every document, with line numbers) and JSON, detects each
+// file's kind from its path and content unless it is given, and decodes FlyteAdmin's clusters section.
+import { InputError } from '../errors.ts';
+import { decodeClustersConfig } from '../admin/config.ts';
+import { YamlSource } from '../topology/load.ts';
+import type { Topology } from '../topology/index.ts';
+import type { ArtifactKind, Doc, LintInput, PolicyArtifact, TextArtifact } from './types.ts';
+import { getIn, isObj } from './util.ts';
+
+export interface ArtifactFile {
+  path: string;
+  content: string;
+  /** Detected from the path and content when omitted. */
+  kind?: ArtifactKind;
+  /** For data-plane values: the admin cluster name (else taken from a `dataplanes/<name>/` path). */
+  cluster?: string;
+}
+
+/** Splits multi-document YAML at `---` lines, remembering where each document starts. */
+function splitYaml(text: string): { text: string; offset: number }[] {
+  const lines = text.split('\n');
+  const out: { text: string; offset: number }[] = [];
+  let start = 0;
+  for (let i = 0; i <= lines.length; i++) {
+    if (i === lines.length || /^---(\s|$)/.test(lines[i] as string)) {
+      const chunk = lines.slice(start, i);
+      if (chunk.some((l) => l.trim() !== '' && !l.trimStart().startsWith('#'))) {
+        // Blank lines in front keep every line number as it is in the file.
+        out.push({ text: '\n'.repeat(start) + chunk.join('\n'), offset: start });
+      }
+      start = i + 1;
+    }
+  }
+  return out;
+}
+
+export function parseYamlDocs(text: string, file: string): Doc[] {
+  return splitYaml(text).map(({ text: chunk }) => {
+    const source = YamlSource.parse(chunk, file);
+    return { file, data: source.toJS(), source, lineOffset: 0 };
+  });
+}
+
+export function parseJsonDoc(text: string, file: string): Doc {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    const msg = (err as Error).message;
+    const pos = /position (\d+)/.exec(msg);
+    const line = pos ? text.slice(0, Number(pos[1])).split('\n').length : undefined;
+    throw new InputError(`invalid JSON: ${msg.replace(/ in JSON at position.*$/, '').replace(/\s*\(line \d+ column \d+\)$/, '')}`, { file, line });
+  }
+  let source: YamlSource | undefined;
+  try {
+    source = YamlSource.parse(text, file);
+  } catch {
+    source = undefined;
+  }
+  return { file, data, source, lineOffset: 0 };
+}
+
+function basename(p: string): string {
+  return p.split('/').pop() ?? p;
+}
+
+function isTrustPolicy(data: unknown): boolean {
+  const st = getIn(data, ['Statement']);
+  const list = Array.isArray(st) ? st : isObj(st) ? [st] : [];
+  return list.some((s) => {
+    if (!isObj(s)) return false;
+    const action = s.Action;
+    const actions = Array.isArray(action) ? action : [action];
+    return isObj(s.Principal) || actions.some((a) => typeof a === 'string' && a.startsWith('sts:'));
+  });
+}
+
+const ECL_KEYS = ['project', 'domain', 'workflow', 'value'];
+
+function looksLikeEcl(data: unknown): boolean {
+  if (!isObj(data)) return false;
+  const keys = Object.keys(data);
+  if (keys.length === 0) return false;
+  const known = keys.filter((k) => ECL_KEYS.includes(k.toLowerCase()));
+  return known.length >= 2 && keys.every((k) => !isObj(data[k]) && !Array.isArray(data[k]));
+}
+
+/** A file's kind from its path and first document. */
+export function detectKind(path: string, docs: Doc[]): ArtifactKind {
+  const lower = path.toLowerCase();
+  if (/\.(sh|bash|md)$/.test(lower)) return 'commands';
+  const data = docs[0]?.data;
+  if (lower.endsWith('.json')) return isTrustPolicy(data) ? 'trust-policy' : isObj(data) && 'Statement' in data ? 'iam-policy' : 'other';
+  if (isObj(data) && data.kind === 'Secret') return data.type === 'kubernetes.io/service-account-token' ? 'token-secret' : 'secret';
+  if (looksLikeEcl(data)) return 'ecl';
+  if (!isObj(data)) return 'other';
+  const name = basename(lower);
+  const hasClusters = isObj(getIn(data, ['configmap', 'clusters'])) || Object.keys(data).some((k) => k.toLowerCase() === 'clusters');
+  if (!hasClusters && (/dataplane/.test(name) || /(^|\/)dataplanes\//.test(lower) || getIn(data, ['flyteadmin', 'enabled']) === false)) {
+    return 'dataplane-values';
+  }
+  if (hasClusters || 'configmap' in data || 'flyteadmin' in data || 'flytepropeller' in data) return 'values';
+  return 'other';
+}
+
+function policyRole(path: string, doc: Doc): PolicyArtifact['role'] {
+  const name = basename(path.toLowerCase());
+  if (/data-?plane/.test(name)) return 'dataplane';
+  if (/control-?plane/.test(name)) return 'controlplane';
+  const text = JSON.stringify(doc.data);
+  if (/:flytepropeller"/.test(text)) return 'dataplane';
+  if (/:(flyteadmin|datacatalog)"/.test(text)) return 'controlplane';
+  return 'unknown';
+}
+
+export function buildInput(files: readonly ArtifactFile[], topology?: Topology): LintInput {
+  const input: LintInput = { values: [], secrets: [], ecl: [], policies: [], dataplaneValues: [], commands: [], all: [] };
+  if (topology) input.topology = topology;
+  for (const f of files) {
+    const lower = f.path.toLowerCase();
+    const isText = /\.(sh|bash|md)$/.test(lower) || f.kind === 'commands';
+    const isJson = !isText && (lower.endsWith('.json') || f.kind === 'trust-policy' || f.kind === 'iam-policy') && f.content.trimStart().startsWith('{');
+    const docs = isText ? [] : isJson ? [parseJsonDoc(f.content, f.path)] : parseYamlDocs(f.content, f.path);
+    const kind = f.kind ?? detectKind(f.path, docs);
+    const art: TextArtifact = { file: f.path, kind, text: f.content, docs };
+    input.all.push(art);
+    switch (kind) {
+      case 'commands':
+        input.commands.push(art);
+        break;
+      case 'secret':
+      case 'token-secret':
+        for (const doc of docs) {
+          const isToken = isObj(doc.data) && doc.data.type === 'kubernetes.io/service-account-token';
+          input.secrets.push({ kind: isToken ? 'token-secret' : kind, file: f.path, doc });
+        }
+        break;
+      case 'ecl':
+        for (const doc of docs) input.ecl.push({ kind: 'ecl', file: f.path, doc });
+        break;
+      case 'trust-policy':
+      case 'iam-policy':
+        for (const doc of docs) input.policies.push({ kind, file: f.path, doc, role: kind === 'trust-policy' ? policyRole(f.path, doc) : 'unknown' });
+        break;
+      case 'dataplane-values': {
+        const cluster = f.cluster ?? /(?:^|\/)dataplanes\/([^/]+)\//.exec(f.path)?.[1];
+        for (const doc of docs) input.dataplaneValues.push({ kind, file: f.path, doc, ...(cluster !== undefined ? { cluster } : {}) });
+        break;
+      }
+      case 'values':
+        for (const doc of docs) {
+          const clusters = decodeClustersConfig(doc.data, { file: f.path, ...(doc.source ? { source: doc.source } : {}) });
+          input.values.push({ kind, file: f.path, doc, clusters });
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  for (const v of input.values) if (v.clusters.found) input.clusters = v;
+  return input;
+}

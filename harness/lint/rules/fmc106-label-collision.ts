@@ -1,0 +1,18 @@
+// §5.3: two map-form labels that differ only in case become one key; which survives depends on Go's map order.
+import type { Rule } from '../types.ts';
+import { clustersOf, finding } from '../util.ts';
+
+export const labelCollision: Rule = {
+  code: 'FMC106',
+  severity: 'error',
+  summary: 'two labels differ only in case: FlyteAdmin keeps one of them, unpredictably',
+  hint: 'merge them into one lower-case label, or use the list form to keep both',
+  ref: '§5.3',
+  check(input) {
+    const c = clustersOf(input);
+    if (!c) return [];
+    return c.d.collapsedLabels.map((x) =>
+      finding(this, { file: c.artifact.file, path: x.path, line: x.line }, `labels "${x.dropped}" and "${x.kept}" are both "${x.label}" to FlyteAdmin; only one survives`),
+    );
+  },
+};

@@ -1,0 +1,26 @@
+// §1.5, §9.11: a label whose entries are all unknown or disabled is silently absent from admin's map.
+import type { Finding, Rule } from '../types.ts';
+import { clustersOf, finding } from '../util.ts';
+import { liveEntries } from './shared.ts';
+
+export const labelDead: Rule = {
+  code: 'FMC108',
+  severity: 'warning',
+  summary: 'label with no enabled, known cluster: FlyteAdmin drops it and its executions fall back silently',
+  hint: 'point the label at an enabled cluster, or remove the label and the ECL rows that use it',
+  ref: '§1.5, §9.11',
+  check(input) {
+    const c = clustersOf(input);
+    if (!c) return [];
+    const out: Finding[] = [];
+    for (const label of c.d.labels) {
+      if (liveEntries(c.d, label).length > 0) continue;
+      const ids = label.entries.map((e) => e.id).join(', ') || 'no entries';
+      const isDefault = c.d.config.defaultExecutionLabel === label.key ? ' It is the defaultExecutionLabel, so unlabeled executions go to every enabled cluster.' : '';
+      out.push(
+        finding(this, { file: c.artifact.file, path: label.path, line: label.line }, `label "${label.key}" (${ids}) has no enabled cluster; executions with it fall back to the default label, then to all clusters.${isDefault}`),
+      );
+    }
+    return out;
+  },
+};

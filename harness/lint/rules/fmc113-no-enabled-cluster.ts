@@ -1,0 +1,18 @@
+// §1.5, §9.12: with clusterConfigs but no enabled cluster, the all-clusters list is empty and admin panics at startup.
+import type { Rule } from '../types.ts';
+import { clustersOf, finding } from '../util.ts';
+
+export const noEnabledCluster: Rule = {
+  code: 'FMC113',
+  severity: 'error',
+  summary: 'no clusterConfigs entry is enabled: FlyteAdmin fails at startup ("entries is empty")',
+  hint: 'set enabled: true on at least one cluster',
+  ref: '§1.5, §9.12',
+  check(input) {
+    const c = clustersOf(input);
+    if (!c || c.d.config.clusterConfigs.length === 0 || c.d.config.clusterConfigs.some((x) => x.enabled)) return [];
+    const path = [...c.d.base, 'clusterConfigs'];
+    const n = c.d.config.clusterConfigs.length;
+    return [finding(this, { file: c.artifact.file, path, line: c.artifact.doc.source?.lineOf(path) }, `none of the ${n} clusters is enabled`)];
+  },
+};

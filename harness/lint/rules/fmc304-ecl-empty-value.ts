@@ -1,0 +1,21 @@
+// §1.6, §4: a row with an empty value is accepted, resolves no label, and hides lower-priority rows.
+import type { Finding, Rule } from '../types.ts';
+import { finding } from '../util.ts';
+import { eclRow, fieldPath, str } from './ecl.ts';
+
+export const eclEmptyValue: Rule = {
+  code: 'FMC304',
+  severity: 'warning',
+  summary: 'ECL value is empty: the row resolves no label and hides broader rows (e.g. the project-domain one)',
+  hint: 'set value to a label, or delete the row with flytectl delete execution-cluster-label',
+  ref: '§1.6, §4',
+  check(input) {
+    const out: Finding[] = [];
+    for (const a of input.ecl) {
+      const row = eclRow(a);
+      if (str(row.fields.value?.value) !== '' || str(row.fields.project?.value) === '') continue;
+      out.push(finding(this, { file: a.file, path: fieldPath(row, 'value'), line: row.fields.value?.line ?? 1 }, 'value is empty: executions here get no label, even if a broader row has one'));
+    }
+    return out;
+  },
+};

@@ -1,0 +1,30 @@
+// §6: each update writes the whole attribute for its level; two files for the same project/domain/workflow overwrite.
+import type { Finding, Rule } from '../types.ts';
+import { finding } from '../util.ts';
+import { eclRow, str } from './ecl.ts';
+
+export const eclDuplicateTarget: Rule = {
+  code: 'FMC305',
+  severity: 'warning',
+  summary: 'two ECL files target the same project/domain/workflow: the later update replaces the earlier',
+  hint: 'keep one file per project, project-domain or workflow',
+  ref: '§6, §4',
+  check(input) {
+    const out: Finding[] = [];
+    const seen = new Map<string, { file: string; value: string }>();
+    for (const a of input.ecl) {
+      const row = eclRow(a);
+      const target = ['project', 'domain', 'workflow'].map((f) => str(row.fields[f as 'project']?.value));
+      if (target[0] === '') continue;
+      const key = JSON.stringify(target);
+      const value = str(row.fields.value?.value);
+      const prev = seen.get(key);
+      if (prev) {
+        const what = target.filter((t) => t !== '').join('/');
+        out.push(finding(this, { file: a.file, path: '(root)', line: 1 }, `${what} is also set by ${prev.file} (value "${prev.value}"); whichever runs last wins, here "${value}"`));
+      }
+      seen.set(key, { file: a.file, value });
+    }
+    return out;
+  },
+};

@@ -1,0 +1,107 @@
+// The lint contract: a rule looks at the parsed artifacts that are present and returns findings with file, path and line.
+import type { DecodedClusters } from '../admin/config.ts';
+import type { PathSegment, Topology, YamlSource } from '../topology/index.ts';
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface Finding {
+  code: string;
+  severity: Severity;
+  message: string;
+  file: string;
+  /** Dotted field path inside the file, `(root)` for the whole document. */
+  path: string;
+  line?: number;
+  hint: string;
+}
+
+export type ArtifactKind =
+  | 'values' // control-plane values (values-override.yaml, values-controlplane.yaml) or an admin config file
+  | 'secret' // the cluster-credentials Secret
+  | 'token-secret' // a data plane's service-account-token Secret
+  | 'ecl' // flytectl execution-cluster-label attribute file
+  | 'trust-policy' // IAM role trust policy (JSON)
+  | 'iam-policy' // IAM permissions policy (JSON)
+  | 'dataplane-values' // a data plane's values file
+  | 'commands' // commands.sh / COMMANDS.md
+  | 'other';
+
+/** One YAML document, or a JSON document parsed as YAML so it has line numbers. */
+export interface Doc {
+  file: string;
+  data: unknown;
+  /** Absent only for JSON that YAML cannot read (then findings have no line). */
+  source?: YamlSource;
+  /** Lines before this document in its file (multi-document YAML). */
+  lineOffset: number;
+}
+
+export interface ValuesArtifact {
+  kind: 'values';
+  file: string;
+  doc: Doc;
+  clusters: DecodedClusters;
+}
+
+export interface SecretArtifact {
+  kind: 'secret' | 'token-secret';
+  file: string;
+  doc: Doc;
+}
+
+export interface EclArtifact {
+  kind: 'ecl';
+  file: string;
+  doc: Doc;
+}
+
+export interface PolicyArtifact {
+  kind: 'trust-policy' | 'iam-policy';
+  file: string;
+  doc: Doc;
+  /** Which role a trust policy belongs to, from its file name or, failing that, its subjects. */
+  role: 'controlplane' | 'dataplane' | 'unknown';
+}
+
+export interface DataplaneValuesArtifact {
+  kind: 'dataplane-values';
+  file: string;
+  doc: Doc;
+  /** The data plane's admin cluster name when the path says it (`dataplanes/<name>/…`). */
+  cluster?: string;
+}
+
+export interface TextArtifact {
+  file: string;
+  kind: ArtifactKind;
+  text: string;
+  docs: Doc[];
+}
+
+/** Everything a rule may look at; each part is optional (empty) and rules check only what is present. */
+export interface LintInput {
+  values: ValuesArtifact[];
+  secrets: SecretArtifact[];
+  ecl: EclArtifact[];
+  policies: PolicyArtifact[];
+  dataplaneValues: DataplaneValuesArtifact[];
+  commands: TextArtifact[];
+  /** Every input file with its text and parsed documents (placeholder checks). */
+  all: TextArtifact[];
+  /** The control-plane values file FlyteAdmin's clusters section comes from (the last one that has it). */
+  clusters?: ValuesArtifact;
+  /** Set by lintTopology: lets IAM rules name the cluster whose OIDC provider is missing. */
+  topology?: Topology;
+}
+
+export interface Rule {
+  code: string;
+  severity: Severity;
+  summary: string;
+  hint: string;
+  /** Facts-doc reference (e.g. `§9.17`), shown by `flyte-mc lint --rules`. */
+  ref: string;
+  check(input: LintInput): Finding[];
+}
+
+export type { PathSegment };
