@@ -10,7 +10,7 @@ import { InputError } from '../../../harness/errors.ts';
 import { parseTopology, starterTopologyYaml } from '../../../harness/topology/index.ts';
 
 const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+beforeAll(() => server.listen({ onUnhandledFrame: 'error' }));
 afterAll(() => server.close());
 
 let mock: IamMock;
