@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# kube-lite tier: builds tools/kube-lite (embedded etcd + kube-apiserver + kube-controller-manager in one static
+# binary) into the cache "${FLYTE_MC_CACHE:-$HOME/.cache/flyte-mc}/kube-lite/<hash>/kube-lite", never into the repo,
+# and points "<cache>/kube-lite/current" at it. The hash covers the module's sources and the Go version, so the binary
+# is rebuilt only when tools/kube-lite changes. Go modules come through the Go module proxy. Progress on stderr.
+#   env: KUBE_LITE_BUILD_FLAGS  extra `go build` flags (e.g. -p 1)
+#        KUBE_LITE_PRINT_PATH=1 print the binary path on stdout when done
+set -euo pipefail
+root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
+src="$root/tools/kube-lite"
+cache="${FLYTE_MC_CACHE:-$HOME/.cache/flyte-mc}/kube-lite"
+log() { echo "40-kube-lite: $*" >&2; }
+
+if ! command -v go >/dev/null 2>&1; then
+  log "Go is not installed (kube-lite needs go >= 1.25 on PATH and the Go module proxy); install Go and re-run"
+  exit 1
+fi
+export GOFLAGS="${GOFLAGS:--buildvcs=false}"
+export GOTOOLCHAIN="${GOTOOLCHAIN:-local}"
+export CGO_ENABLED=0
+
+# shellcheck source=../../tools/kube-lite/versions.env
+. "$src/versions.env"
+gover="$(go env GOVERSION)"
+hash="$( (cd "$src" && cat versions.env go.mod go.sum ./*.go; echo "$gover") | sha256sum | cut -c1-16)"
+dir="$cache/$hash"
+bin="$dir/kube-lite"
+
+done_() {
+  echo "$hash" > "$cache/.current.$$" && mv -f "$cache/.current.$$" "$cache/current"
+  [ "${KUBE_LITE_PRINT_PATH:-}" = "1" ] && echo "$bin"
+  exit 0
+}
+
+if [ -x "$bin" ] && [ -f "$dir/stamp" ] && [ "$(cat "$dir/stamp")" = "$hash" ]; then
+  log "up to date ($bin)"
+  done_
+fi
+
+mkdir -p "$cache"
+minor="${K8S_VERSION#v1.}"; minor="${minor%%.*}"
+ldflags="-s -w"
+for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+  ldflags="$ldflags -X $pkg.gitVersion=$K8S_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor"
+  ldflags="$ldflags -X $pkg.gitTreeState=clean -X $pkg.buildDate=1970-01-01T00:00:00Z"
+done
+ldflags="$ldflags -X main.etcdVersion=$ETCD_VERSION -X main.sourceHash=$hash"
+
+tmp="$(mktemp -d "$cache/.build-XXXXXX")"
+pid=""
+cleanup() {
+  # The build runs in its own process group (setsid): stop all of it, then drop the partial output.
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    kill -TERM -- "-$pid" 2>/dev/null || true
+    for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+    kill -KILL -- "-$pid" 2>/dev/null || true
+  fi
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+gocache="$(go env GOCACHE)"
+gocache_before="$(du -sh "$gocache" 2>/dev/null | cut -f1 || echo 0)"
+log "downloading Go modules (k8s $K8S_VERSION, etcd $ETCD_VERSION) through $(go env GOPROXY)"
+(cd "$src" && go mod download) >&2
+log "building kube-lite $hash with $gover (GOCACHE $gocache_before; a cold build takes many minutes on 2 cores; progress every 60s)"
+start=$(date +%s)
+timer=()
+[ -x /usr/bin/time ] && timer=(/usr/bin/time -f '%e %M' -o "$tmp/time.txt")
+(cd "$src" && exec setsid "${timer[@]}" nice -n 10 go build -trimpath ${KUBE_LITE_BUILD_FLAGS:-} -ldflags "$ldflags" -o "$tmp/kube-lite" .) >&2 &
+pid=$!
+while kill -0 "$pid" 2>/dev/null; do
+  for _ in $(seq 60); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+  kill -0 "$pid" 2>/dev/null && log "still building ($(( $(date +%s) - start ))s)"
+done
+wait "$pid"
+pid=""
+secs=$(( $(date +%s) - start ))
+peak_kb="$(cut -d' ' -f2 "$tmp/time.txt" 2>/dev/null || echo unknown)"
+"$tmp/kube-lite" version >/dev/null
+size="$(stat -c %s "$tmp/kube-lite")"
+printf '{"seconds": %s, "peak_rss_kb": "%s", "size_bytes": %s, "go": "%s", "gocache_before": "%s", "built": "%s"}\n' \
+  "$secs" "$peak_kb" "$size" "$gover" "$gocache_before" "$(date -u +%FT%TZ)" > "$tmp/build.json"
+echo "$hash" > "$tmp/stamp"
+rm -f "$tmp/time.txt"
+rm -rf "$dir"
+mv "$tmp" "$dir"
+# Keep only the current build (hidden .build-* dirs belong to builds in progress).
+for old in "$cache"/*/; do
+  [ "${old%/}" = "$dir" ] || rm -rf "${old%/}"
+done
+log "built $bin ($(du -h "$bin" | cut -f1), peak RSS of the largest build step ${peak_kb} KiB) in ${secs}s"
+done_
