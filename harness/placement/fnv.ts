@@ -9,28 +9,19 @@ const TWO32 = 4294967296;
 /** Out-parameters of fnv1a64 (the hash as unsigned halves; int64(h) is the same bits). */
 export const fnvOut = { hi: 0, lo: 0 };
 
-let hi = 0;
-let lo = 0;
-
-function mix(byte: number): void {
-  const l = (lo ^ byte) >>> 0;
-  // (hi, l) * (2^40 + 0x1b3) mod 2^64
-  const p = l * PRIME_LO;
-  const plo = p >>> 0;
-  const carry = (p - plo) / TWO32;
-  hi = (Math.imul(hi, PRIME_LO) + carry + (l << 8)) >>> 0;
-  lo = plo;
-}
-
-/** FNV-1a 64 of the UTF-8 encoding of s, into fnvOut. */
+/** FNV-1a 64 of the UTF-8 encoding of s, into fnvOut. Locals only: module-level uint32s would be boxed. */
 export function fnv1a64(s: string): void {
-  hi = OFFSET_HI;
-  lo = OFFSET_LO;
+  let hi = OFFSET_HI;
+  let lo = OFFSET_LO;
   const n = s.length;
   for (let i = 0; i < n; i++) {
     let c = s.charCodeAt(i);
     if (c < 0x80) {
-      mix(c);
+      // h ^= byte; h *= 2^40 + 0x1b3 (mod 2^64), in 32-bit halves
+      const l = (lo ^ c) >>> 0;
+      const p = l * PRIME_LO;
+      lo = p >>> 0;
+      hi = (Math.imul(hi, PRIME_LO) + (p - lo) / TWO32 + (l << 8)) >>> 0;
       continue;
     }
     if (c >= 0xd800 && c <= 0xdfff) {
@@ -42,18 +33,25 @@ export function fnv1a64(s: string): void {
         c = 0xfffd;
       }
     }
+    // Multi-byte sequence: lead byte, then continuation bytes.
+    let count: number;
+    let lead: number;
     if (c < 0x800) {
-      mix(0xc0 | (c >> 6));
-      mix(0x80 | (c & 0x3f));
+      count = 1;
+      lead = 0xc0 | (c >> 6);
     } else if (c < 0x10000) {
-      mix(0xe0 | (c >> 12));
-      mix(0x80 | ((c >> 6) & 0x3f));
-      mix(0x80 | (c & 0x3f));
+      count = 2;
+      lead = 0xe0 | (c >> 12);
     } else {
-      mix(0xf0 | (c >> 18));
-      mix(0x80 | ((c >> 12) & 0x3f));
-      mix(0x80 | ((c >> 6) & 0x3f));
-      mix(0x80 | (c & 0x3f));
+      count = 3;
+      lead = 0xf0 | (c >> 18);
+    }
+    for (let k = count; k >= 0; k--) {
+      const byte = k === count ? lead : 0x80 | ((c >> (6 * k)) & 0x3f);
+      const l = (lo ^ byte) >>> 0;
+      const p = l * PRIME_LO;
+      lo = p >>> 0;
+      hi = (Math.imul(hi, PRIME_LO) + (p - lo) / TWO32 + (l << 8)) >>> 0;
     }
   }
   fnvOut.hi = hi;
