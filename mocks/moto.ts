@@ -1,11 +1,13 @@
 // Launches moto's server (moto[server] from PyPI, installed into .venv by scripts/setup.d/30-moto.sh) as a child
 // process on a free loopback port, as the IAM/STS emulator `flyte-mc iam` runs against by default.
-// The server runs in its own process group; stop() ends the group (TERM, then KILL), and a process 'exit' hook and
-// the caller's AbortSignal (Ctrl-C) end any server still running, so nothing is left behind.
+// The server runs in its own process group; stop() ends the group (TERM, then KILL). It is also registered with the
+// caller's CleanupStack, stopped when the caller's AbortSignal fires (Ctrl-C), killed by a process 'exit' hook, and
+// started with PR_SET_PDEATHSIG so the kernel kills it even if this process is SIGKILLed: nothing is left behind.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { CleanupStack } from '../harness/lifecycle.ts';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -38,8 +40,23 @@ export interface StartMotoOptions {
   signal?: AbortSignal;
   timeoutMs?: number;
   log?: (line: string) => void;
-  /** Overrides the FLYTE_MC_OWNER marker. */
+  /** Overrides the FLYTE_MC_OWNER marker (default: FLYTE_MC_OWNER from the environment, else a fresh one). */
   owner?: string;
+  /** The run's cleanup stack (harness/lifecycle.ts); stop() is registered on it. */
+  cleanup?: Pick<CleanupStack, 'defer'>;
+}
+
+/** The venv's python, which execs moto_server after asking the kernel to SIGKILL it when its parent dies. */
+function launchArgs(bin: string, args: string[]): { cmd: string; argv: string[] } {
+  const python = join(dirname(bin), 'python');
+  if (!existsSync(python)) return { cmd: bin, argv: args };
+  const script = [
+    'import ctypes, os, signal, sys',
+    'ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG',
+    'if os.getppid() != int(os.environ["FLYTE_MC_PARENT_PID"]): sys.exit(1)',
+    'os.execv(sys.argv[1], sys.argv[1:])',
+  ].join('\n');
+  return { cmd: python, argv: ['-c', script, bin, ...args] };
 }
 
 const live = new Set<ChildProcess>();
@@ -71,11 +88,12 @@ export async function startMoto(opts: StartMotoOptions = {}): Promise<MotoServer
   if (reason) throw new Error(`cannot start moto: ${reason}`);
   opts.signal?.throwIfAborted();
   installExitHook();
-  const owner = opts.owner ?? `moto-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
+  const owner = opts.owner ?? process.env.FLYTE_MC_OWNER ?? `moto-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
   const started = performance.now();
-  const env: NodeJS.ProcessEnv = { ...process.env, FLYTE_MC_OWNER: owner, PYTHONUNBUFFERED: '1' };
+  const env: NodeJS.ProcessEnv = { ...process.env, FLYTE_MC_OWNER: owner, FLYTE_MC_PARENT_PID: String(process.pid), PYTHONUNBUFFERED: '1' };
   if (opts.accountId) env.MOTO_ACCOUNT_ID = opts.accountId;
-  const child = spawn(motoServerPath(), ['--host', '127.0.0.1', '--port', '0'], { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env });
+  const { cmd, argv } = launchArgs(motoServerPath(), ['--host', '127.0.0.1', '--port', '0']);
+  const child = spawn(cmd, argv, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env });
   live.add(child);
   const tail: string[] = [];
   const exited = new Promise<void>((r) => child.once('exit', () => (live.delete(child), r())));
@@ -95,6 +113,7 @@ export async function startMoto(opts: StartMotoOptions = {}): Promise<MotoServer
   };
   const onAbort = () => void stop();
   opts.signal?.addEventListener('abort', onAbort, { once: true });
+  opts.cleanup?.defer(`stop moto (pid ${child.pid})`, stop);
 
   const endpoint = await new Promise<string>((resolveStart, reject) => {
     const timeout = setTimeout(() => fail(new Error(`moto did not start within ${opts.timeoutMs ?? 30_000} ms`)), opts.timeoutMs ?? 30_000);

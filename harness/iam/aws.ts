@@ -23,6 +23,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { InputError, errorMessage } from '../errors.ts';
+import { parseJsonDocument } from './document.ts';
 import type { DesiredIam } from './desired.ts';
 import type { OidcProviderRecord } from './evaluate.ts';
 import { planIam, type ActualIam, type ActualProvider, type Change, type Plan } from './plan.ts';
@@ -78,12 +79,15 @@ async function orAbsent<T>(p: Promise<T>): Promise<T | undefined> {
 /** IAM returns policy documents URL-encoded; some emulators return them as plain JSON. */
 export function decodePolicyDocument(text: string | undefined, what: string): unknown {
   if (text === undefined) throw new Error(`${what}: no document in the response`);
-  const plain = text.trimStart().startsWith('{') ? text : decodeURIComponent(text);
-  try {
-    return JSON.parse(plain);
-  } catch (err) {
-    throw new Error(`${what}: the document is not JSON (${errorMessage(err)})`);
+  let plain = text;
+  if (!text.trimStart().startsWith('{')) {
+    try {
+      plain = decodeURIComponent(text);
+    } catch {
+      // not URL-encoded after all; parse as is
+    }
   }
+  return parseJsonDocument(plain, what);
 }
 
 export async function callerAccount(c: IamClients): Promise<string> {

@@ -101,7 +101,8 @@ export function parseJsonDocument(text: string, file = 'policy document'): unkno
     const msg = (err as Error).message;
     const pos = /at position (\d+)/.exec(msg);
     const lc = /\(line (\d+) column (\d+)\)/.exec(msg);
-    const where = lc ? { line: Number(lc[1]), column: Number(lc[2]) } : pos ? lineColumn(text, Number(pos[1])) : {};
+    const end = /end of JSON input/.test(msg) ? lineColumn(text, text.length) : {};
+    const where = lc ? { line: Number(lc[1]), column: Number(lc[2]) } : pos ? lineColumn(text, Number(pos[1])) : end;
     const clean = msg.replace(/ in JSON at position \d+.*$/s, '').replace(/,? ?"[^"]*"\.\.\. is not valid JSON$/, ' is not valid JSON');
     throw new PolicyDocumentError(`malformed JSON: ${clean}`, { file, ...where });
   }

@@ -2,10 +2,11 @@
 import type { Command } from '../command.ts';
 import { diffCommand } from './diff.ts';
 import { distributionCommand } from './distribution.ts';
+import { iamCommand } from './iam.ts';
 import { initCommand } from './init.ts';
 import { lintCommand } from './lint.ts';
 import { placeCommand } from './place.ts';
 import { renderCommand } from './render.ts';
 import { schemaCommand } from './schema.ts';
 
-export const commands: readonly Command[] = [initCommand, renderCommand, lintCommand, schemaCommand, placeCommand, distributionCommand, diffCommand];
+export const commands: readonly Command[] = [initCommand, renderCommand, lintCommand, schemaCommand, placeCommand, distributionCommand, diffCommand, iamCommand];

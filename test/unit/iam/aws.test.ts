@@ -6,6 +6,7 @@ import { createIamMock, MOCK_IAM_ENDPOINT, type IamMock } from '../../../mocks/i
 import { applyIam, decodePolicyDocument, iamClients, IamCallError, planAgainst, type IamClients } from '../../../harness/iam/aws.ts';
 import { desiredIam } from '../../../harness/iam/desired.ts';
 import { formatPlan } from '../../../harness/iam/plan.ts';
+import { PolicyDocumentError } from '../../../harness/iam/document.ts';
 import { InputError } from '../../../harness/errors.ts';
 import { parseTopology, starterTopologyYaml } from '../../../harness/topology/index.ts';
 
@@ -118,6 +119,7 @@ describe('apply against the msw IAM handlers', () => {
     const doc = { Version: '2012-10-17', Statement: [] };
     expect(decodePolicyDocument(encodeURIComponent(JSON.stringify(doc)), 'x')).toEqual(doc);
     expect(decodePolicyDocument(JSON.stringify(doc), 'x')).toEqual(doc);
-    expect(() => decodePolicyDocument('%7Bnot json', 'role r trust policy')).toThrow(/role r trust policy: the document is not JSON/);
+    expect(() => decodePolicyDocument('%7Bnot json', 'role r trust policy')).toThrow(/malformed JSON/);
+    expect(() => decodePolicyDocument('%7Bnot json', 'role r trust policy')).toThrow(PolicyDocumentError);
   });
 });
