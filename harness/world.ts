@@ -4,6 +4,7 @@
 // it goes away on success, failure and Ctrl-C.
 import { rm, writeFile, chmod, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { FlyteAdmin, type ProjectSpec, type StartAttempt } from './admin/model.ts';
 import { createBackend, type BackendFactoryOptions } from './backends/index.ts';
 import { KubeApiError, type Backend, type Cluster, type KubeClient, type TokenCredentials } from './backends/types.ts';
 import { wrap } from './errors.ts';
@@ -12,6 +13,8 @@ import { CleanupStack, type CleanupReport } from './lifecycle.ts';
 
 export const CONTROL_PLANE_NAMESPACE = 'flyte';
 export const CREDENTIALS_SECRET = 'cluster-credentials';
+/** Where the World keeps the values FlyteAdmin's chart was last upgraded with (a ConfigMap in the control plane). */
+export const VALUES_CONFIGMAP = 'flyte-mc-values-override';
 
 export interface WorldOptions {
   /** A backend instance, or a registered backend name. @defaultValue 'sim' */
@@ -26,6 +29,10 @@ export interface WorldOptions {
   /** Ctrl-C: aborts cluster creation and runs the cleanup. */
   signal?: AbortSignal;
   log?: (line: string) => void;
+  /** Projects registered in FlyteAdmin. @defaultValue team1 with development, staging, production */
+  projects?: readonly ProjectSpec[];
+  /** Seed of generated execution names. @defaultValue 0 */
+  seed?: number | string;
 }
 
 export class World {
@@ -34,6 +41,9 @@ export class World {
   readonly cleanup: CleanupStack;
   /** The credentials directory (0700, files 0600) that stands for the cluster-credentials mount. */
   readonly credentialsDir: string;
+  /** The FlyteAdmin model; it reads the credentials dir and reaches clusters through connect(). */
+  readonly admin: FlyteAdmin;
+  private credentialsPresent = false;
   private readonly planes = new Map<string, Cluster>();
   private readonly ownsCleanup: boolean;
   private readonly log: (line: string) => void;
@@ -48,6 +58,8 @@ export class World {
     credentialsDir: string;
     log: (line: string) => void;
     signal: AbortSignal | undefined;
+    projects: readonly ProjectSpec[] | undefined;
+    seed: number | string | undefined;
   }) {
     this.backend = init.backend;
     this.controlPlane = init.controlPlane;
@@ -56,6 +68,16 @@ export class World {
     this.credentialsDir = init.credentialsDir;
     this.log = init.log;
     this.signal = init.signal;
+    this.admin = new FlyteAdmin({
+      env: {
+        connect: (creds) => this.connect(creds),
+        inCluster: () => this.controlPlane.admin(),
+        secretDir: (name) => (name === CREDENTIALS_SECRET && this.credentialsPresent ? this.credentialsDir : undefined),
+      },
+      projects: init.projects,
+      seed: init.seed,
+      log: (line) => this.log(line),
+    });
   }
 
   /** Creates the backend's clusters (control plane first) and the credentials dir; on failure tears down what exists. */
@@ -75,7 +97,18 @@ export class World {
       cleanup.defer('remove credentials dir', () => rm(credentialsDir, { recursive: true, force: true }));
       const cpName = opts.controlPlane ?? 'controlplane';
       const controlPlane = await World.startCluster(backend, cleanup, cpName, 'control-plane', opts.signal);
-      const world = new World({ backend, controlPlane, cleanup, ownsCleanup, credentialsDir, log, signal: opts.signal });
+      const world = new World({
+        backend,
+        controlPlane,
+        cleanup,
+        ownsCleanup,
+        credentialsDir,
+        log,
+        signal: opts.signal,
+        projects: opts.projects,
+        seed: opts.seed,
+      });
+      cleanup.defer('stop flyteadmin', () => world.admin.stop());
       world.unbind = unbind;
       for (const name of opts.dataPlanes ?? []) await world.addDataPlane(name);
       return world;
@@ -157,9 +190,11 @@ export class World {
    */
   async syncCredentials(namespace = CONTROL_PLANE_NAMESPACE, secretName = CREDENTIALS_SECRET): Promise<string[]> {
     let data: Record<string, string> = {};
+    this.credentialsPresent = false;
     try {
       const s = await this.controlPlane.admin().get({ apiVersion: 'v1', kind: 'Secret', namespace, name: secretName });
       data = (s.data as Record<string, string> | undefined) ?? {};
+      this.credentialsPresent = true;
     } catch (err) {
       if (!(err instanceof KubeApiError && err.status === 404)) throw wrap(err, `read secret ${namespace}/${secretName}`);
     }
@@ -171,6 +206,35 @@ export class World {
       await chmod(p, 0o600);
     }
     return keys;
+  }
+
+  /**
+   * `helm upgrade` of the control plane with values-override.yaml: the values are stored in the control plane,
+   * the credentials mount is refreshed from the Secret, and FlyteAdmin rolls (a failing new pod leaves the old one).
+   */
+  async helmUpgrade(valuesYaml: string): Promise<StartAttempt> {
+    const cp = this.controlPlane.admin();
+    await cp.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: CONTROL_PLANE_NAMESPACE } });
+    await cp.apply({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: VALUES_CONFIGMAP, namespace: CONTROL_PLANE_NAMESPACE },
+      data: { 'values-override.yaml': valuesYaml },
+    });
+    await this.syncCredentials();
+    return this.admin.rollout(valuesYaml);
+  }
+
+  /** Deletes the FlyteAdmin pod; the new one reads the stored values and the current Secret (a token rotation needs this). */
+  async restartAdmin(): Promise<StartAttempt> {
+    const cm = await this.controlPlane
+      .admin()
+      .get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: CONTROL_PLANE_NAMESPACE, name: VALUES_CONFIGMAP })
+      .catch((err: unknown) => {
+        throw wrap(err, 'read the values FlyteAdmin was installed with (run helmUpgrade first)');
+      });
+    await this.syncCredentials();
+    return this.admin.restart((cm.data as Record<string, string>)['values-override.yaml'] ?? '');
   }
 
   /** Tears everything down (only when the World owns its cleanup stack; otherwise the owner runs it). */

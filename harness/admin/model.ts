@@ -1,0 +1,420 @@
+// A model of FlyteAdmin's multi-cluster behaviour (facts §1–§8) over the bit-exact placement engine: it starts
+// from the rendered values-override.yaml exactly when FlyteAdmin would (credential files read once, for every
+// cluster, enabled or not; weights; duplicates; an enabled cluster; the sync-cluster-resources init container
+// reaching every enabled data plane), keeps the DB (executions, matchable attributes) across restarts, creates a
+// FlyteWorkflow in <project>-<domain> of the chosen data plane with that cluster's credentials, and terminates
+// through the stored cluster name.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { KubeApiError, type KubeClient, type KubeObject, type TokenCredentials } from '../backends/types.ts';
+import { parsesAsPem } from '../backends/sim/tokens.ts';
+import { errorMessage } from '../errors.ts';
+import { ClusterSelector, type PlacementExplanation } from '../placement/index.ts';
+import { AdminError, MatchableAttributes } from './attributes.ts';
+import { adminPodSpec, type AdminPodSpec, type SecretMount } from './chart.ts';
+import type { AdminClustersConfig } from './config.ts';
+import { ExecutionsTable, isTerminal, type ExecutionMode, type ExecutionRow, type Phase } from './executions.ts';
+import { NameSource } from './names.ts';
+
+export { AdminError } from './attributes.ts';
+
+/** What FlyteAdmin's pod can reach: the network, its own service account, and mounted Secrets. */
+export interface AdminEnvironment {
+  /** A client like FlyteAdmin's rest config: endpoint + bearer token + CA data. */
+  connect(credentials: TokenCredentials): KubeClient;
+  /** `inCluster: true` (and single-cluster mode): the admin pod's own service account in the control plane. */
+  inCluster(): KubeClient;
+  /** The directory a Secret volume shows (one file per key); undefined when the Secret does not exist. */
+  secretDir(secretName: string): string | undefined;
+}
+
+export interface ProjectSpec {
+  name: string;
+  domains: readonly string[];
+}
+
+export interface FlyteAdminOptions {
+  env: AdminEnvironment;
+  /** Projects registered in FlyteAdmin (seed-projects). @defaultValue team1 with development, staging, production */
+  projects?: readonly ProjectSpec[];
+  /** namespace_mapping.template. @defaultValue '{{ project }}-{{ domain }}' */
+  namespaceTemplate?: string;
+  /** Seed of generated execution names. @defaultValue 0 */
+  seed?: number | string;
+  log?: (line: string) => void;
+}
+
+export type StartStage = 'values' | 'mount' | 'sync-cluster-resources' | 'serve';
+
+export interface StartAttempt {
+  ok: boolean;
+  stage?: StartStage;
+  error?: string;
+  /** With a rolling update, a failed new pod leaves the old one serving its old config. */
+  stillServing: boolean;
+}
+
+export interface CreateExecutionRequest {
+  project: string;
+  domain: string;
+  workflow: string;
+  /** Execution name; FlyteAdmin generates "a" + 19 chars when omitted. */
+  name?: string;
+  /** ExecutionClusterLabel on the request (flytectl's targetExecutionCluster); '' counts as none. */
+  label?: string;
+  /** Parent execution name: a child launched by a launch-plan node inherits the parent's explicit label only (PR 5431). */
+  parent?: string;
+}
+
+interface AdminProcess {
+  values: string;
+  pod: AdminPodSpec;
+  selector: ClusterSelector;
+  clients: Map<string, KubeClient>;
+  generation: number;
+}
+
+const FW_API = 'flyte.lyft.com/v1alpha1';
+
+export class FlyteAdmin {
+  readonly executions = new ExecutionsTable();
+  readonly attributes: MatchableAttributes;
+  readonly projects: Map<string, readonly string[]>;
+  /** Every start/rollout attempt, oldest first. */
+  readonly history: StartAttempt[] = [];
+  private proc: AdminProcess | undefined;
+  private readonly env: AdminEnvironment;
+  private readonly names: NameSource;
+  private readonly nsTemplate: string;
+  private readonly log: (line: string) => void;
+  private generation = 0;
+  private readonly fwCache = new Map<string, { ns: string; labels: Record<string, string> }>();
+
+  constructor(opts: FlyteAdminOptions) {
+    this.env = opts.env;
+    this.projects = new Map((opts.projects ?? [{ name: 'team1', domains: ['development', 'staging', 'production'] }]).map((p) => [p.name, [...p.domains]]));
+    this.attributes = new MatchableAttributes({ projects: () => this.projects });
+    this.names = new NameSource(opts.seed ?? 0);
+    this.nsTemplate = opts.namespaceTemplate ?? '{{ project }}-{{ domain }}';
+    this.log = opts.log ?? (() => {});
+  }
+
+  // ---- lifecycle -----------------------------------------------------------------------------------------------
+
+  get serving(): boolean {
+    return this.proc !== undefined;
+  }
+
+  /** The clusters config of the serving pod (what placement uses now), or undefined when admin is down. */
+  get config(): AdminClustersConfig | undefined {
+    return this.proc?.pod.clusters;
+  }
+
+  get selector(): ClusterSelector | undefined {
+    return this.proc?.selector;
+  }
+
+  /** The values the serving pod started from. */
+  get values(): string | undefined {
+    return this.proc?.values;
+  }
+
+  /** `helm upgrade` (rolling update): a new pod starts; if it fails, the old one keeps serving its old config. */
+  async rollout(valuesYaml: string): Promise<StartAttempt> {
+    return this.launch(valuesYaml, true);
+  }
+
+  /** The pod is deleted and recreated (kubectl delete pod, node loss): if the new one fails, admin is down. */
+  async restart(valuesYaml: string): Promise<StartAttempt> {
+    this.proc = undefined;
+    return this.launch(valuesYaml, false);
+  }
+
+  stop(): void {
+    this.proc = undefined;
+  }
+
+  private async launch(valuesYaml: string, rolling: boolean): Promise<StartAttempt> {
+    const attempt = await this.tryStart(valuesYaml).then(
+      (proc): StartAttempt => {
+        this.proc = proc;
+        return { ok: true, stillServing: true };
+      },
+      (err: unknown): StartAttempt => {
+        const stage = err instanceof StartError ? err.stage : 'serve';
+        if (!rolling) this.proc = undefined;
+        return { ok: false, stage, error: errorMessage(err), stillServing: this.proc !== undefined };
+      },
+    );
+    this.history.push(attempt);
+    this.log(attempt.ok ? 'flyteadmin started' : `flyteadmin did not start (${attempt.stage}): ${attempt.error}`);
+    return attempt;
+  }
+
+  private async tryStart(valuesYaml: string): Promise<AdminProcess> {
+    let pod: AdminPodSpec;
+    try {
+      pod = adminPodSpec(valuesYaml);
+    } catch (err) {
+      throw new StartError('values', errorMessage(err));
+    }
+    for (const v of pod.volumes) {
+      if (this.env.secretDir(v.secretName) === undefined) {
+        throw new StartError('mount', `MountVolume.SetUp failed for volume "${v.volume}" : secret "${v.secretName}" not found`);
+      }
+    }
+    const cfg = pod.clusters;
+    const names = new Set<string>();
+    for (const c of cfg.clusterConfigs) {
+      if (names.has(c.name)) throw new StartError(pod.syncInitContainer ? 'sync-cluster-resources' : 'serve', 'Duplicate cluster names in runtime config');
+      names.add(c.name);
+    }
+    if (pod.syncInitContainer) await this.syncClusterResources(cfg, pod.syncMounts);
+    let clients: Map<string, KubeClient>;
+    let selector: ClusterSelector;
+    try {
+      clients = cfg.clusterConfigs.length === 0 ? new Map([['', this.env.inCluster()]]) : await this.buildClients(cfg, pod.serveMounts);
+      selector = ClusterSelector.fromConfig(cfg);
+    } catch (err) {
+      throw new StartError('serve', errorMessage(err));
+    }
+    return { values: valuesYaml, pod, selector, clients, generation: ++this.generation };
+  }
+
+  /** NewListTargets: a client for every configured cluster, enabled or not, from files read now (and only now). */
+  private async buildClients(cfg: AdminClustersConfig, mounts: readonly SecretMount[]): Promise<Map<string, KubeClient>> {
+    const out = new Map<string, KubeClient>();
+    for (const c of cfg.clusterConfigs) {
+      if (c.inCluster) {
+        out.set(c.name, this.env.inCluster());
+        continue;
+      }
+      const token = await this.readMounted(c.auth.tokenPath, mounts).catch((e: unknown) => {
+        throw new Error(`Failed to get auth token: ${errorMessage(e)}`);
+      });
+      const ca = await this.readMounted(c.auth.certPath, mounts).catch((e: unknown) => {
+        throw new Error(`Failed to get auth token: failed to read k8s CA certificate from configured path: ${errorMessage(e)}`);
+      });
+      if (ca !== '' && !parsesAsPem(ca)) throw new Error('unable to load root certificates: unable to parse bytes as PEM block');
+      out.set(c.name, this.env.connect({ endpoint: c.endpoint, token, caCert: ca }));
+    }
+    return out;
+  }
+
+  private async readMounted(path: string, mounts: readonly SecretMount[]): Promise<string> {
+    for (const m of mounts) {
+      if (!path.startsWith(`${m.mountPath}/`)) continue;
+      const dir = this.env.secretDir(m.secretName);
+      const rest = path.slice(m.mountPath.length + 1);
+      if (dir !== undefined && !rest.includes('/')) {
+        try {
+          return await readFile(join(dir, rest), 'utf8');
+        } catch {
+          break;
+        }
+      }
+    }
+    throw new Error(`open ${path}: no such file or directory`);
+  }
+
+  /** `flyteadmin clusterresource sync`: every project-domain namespace and quota in every enabled cluster. */
+  private async syncClusterResources(cfg: AdminClustersConfig, mounts: readonly SecretMount[]): Promise<void> {
+    let clients: Map<string, KubeClient>;
+    try {
+      clients = cfg.clusterConfigs.length === 0 ? new Map([['', this.env.inCluster()]]) : await this.buildClients(cfg, mounts);
+    } catch (err) {
+      throw new StartError('sync-cluster-resources', `panic: ${errorMessage(err)}`);
+    }
+    const targets = cfg.clusterConfigs.length === 0 ? [''] : cfg.clusterConfigs.filter((c) => c.enabled).map((c) => c.name);
+    const errors: string[] = [];
+    for (const [project, domains] of this.projects) {
+      for (const domain of domains) {
+        const ns = this.namespace(project, domain);
+        for (const tpl of clusterResourceTemplates(ns)) {
+          for (const id of targets) {
+            const client = clients.get(id) as KubeClient;
+            try {
+              await client.create(tpl);
+            } catch (err) {
+              if (err instanceof KubeApiError && err.status === 409) {
+                try {
+                  const cur = await client.get({ apiVersion: tpl.apiVersion, kind: tpl.kind, name: tpl.metadata.name, namespace: tpl.metadata.namespace });
+                  await client.apply({ ...tpl, metadata: { ...tpl.metadata, resourceVersion: cur.metadata.resourceVersion } });
+                  continue;
+                } catch (e2) {
+                  err = e2;
+                }
+              }
+              errors.push(`${id || 'in-cluster'}: ${tpl.kind} ${tpl.metadata.namespace ? `${tpl.metadata.namespace}/` : ''}${tpl.metadata.name}: ${errorMessage(err)}`);
+            }
+          }
+        }
+      }
+    }
+    if (errors.length > 0) {
+      throw new StartError('sync-cluster-resources', `Failed to sync cluster resources [${errors.length} errors], first: ${errors[0]}`);
+    }
+  }
+
+  // ---- executions ----------------------------------------------------------------------------------------------
+
+  namespace(project: string, domain: string): string {
+    return this.nsTemplate.replace(/\{\{\s*project\s*\}\}/g, project).replace(/\{\{\s*domain\s*\}\}/g, domain);
+  }
+
+  /** A fresh generated name ("a" + 19 chars) not used yet. */
+  generateName(): string {
+    let n = this.names.name();
+    while (this.executions.has(n)) n = this.names.name();
+    return n;
+  }
+
+  /**
+   * CreateExecution. Placement, then a FlyteWorkflow in <project>-<domain> of the chosen cluster. A failure after
+   * validation stores the execution FAILED with cluster '' and still returns it, as FlyteAdmin does for launch plans.
+   */
+  async createExecution(req: CreateExecutionRequest): Promise<ExecutionRow> {
+    return this.executions.at(await this.create(req, req.parent ? 'child' : 'create', req.parent ?? ''));
+  }
+
+  /** Relaunch: the old spec (explicit label included) under a new name, placed from scratch with today's config. */
+  async relaunch(name: string, newName?: string): Promise<ExecutionRow> {
+    const old = this.mustGet(name);
+    return this.executions.at(await this.create({ project: old.project, domain: old.domain, workflow: old.workflow, label: old.label, name: newName }, 'relaunch', name));
+  }
+
+  /** Recover: like relaunch (a new name, placed from scratch); outputs come from shared blob storage. */
+  async recover(name: string, newName?: string): Promise<ExecutionRow> {
+    const old = this.mustGet(name);
+    return this.executions.at(await this.create({ project: old.project, domain: old.domain, workflow: old.workflow, label: old.label, name: newName }, 'recover', name));
+  }
+
+  /** The lean path shared by every create: returns the row index. */
+  async create(req: CreateExecutionRequest, mode: ExecutionMode = 'create', source = ''): Promise<number> {
+    const proc = this.requireServing();
+    const domains = this.projects.get(req.project);
+    if (!domains || !domains.includes(req.domain)) {
+      throw new AdminError('InvalidArgument', `failed to validate that project [${req.project}] and domain [${req.domain}] are registered`);
+    }
+    const name = req.name ?? this.generateName();
+    if (this.executions.has(name)) throw new AdminError('AlreadyExists', `execution with name ${name} already exists`);
+    let label = req.label ?? '';
+    if (!label && req.parent) label = this.mustGet(req.parent).label;
+    let cluster = '';
+    let phase: Phase = 'RUNNING';
+    let error = '';
+    try {
+      cluster = proc.selector.pick({ name, label, project: req.project, domain: req.domain, workflow: req.workflow }, this.attributes.resolver);
+      const client = proc.clients.get(cluster) as KubeClient;
+      try {
+        await client.create(this.flyteWorkflow(name, req.project, req.domain, req.workflow));
+      } catch (err) {
+        if (!(err instanceof KubeApiError && err.status === 409)) throw new Error(`failed to create workflow in propeller ${errorMessage(err)}`);
+      }
+    } catch (err) {
+      phase = 'FAILED';
+      cluster = '';
+      error = errorMessage(err);
+    }
+    return this.executions.insert({ name, project: req.project, domain: req.domain, workflow: req.workflow, label, cluster, phase, mode, source, error });
+  }
+
+  /** Propeller reported a terminal phase (the workflow finished in its data plane). */
+  complete(name: string, phase: Extract<Phase, 'SUCCEEDED' | 'FAILED'> = 'SUCCEEDED'): void {
+    const i = this.executions.index(name);
+    if (i === undefined) throw new AdminError('NotFound', `missing entity of type execution with identifier ${name}`);
+    if (!isTerminal(this.executions.phaseAt(i))) this.executions.setPhase(i, phase);
+  }
+
+  /**
+   * TerminateExecution: persist ABORTING, then Abort on the stored cluster (GetTarget with TargetID, which includes
+   * disabled clusters), deleting the FlyteWorkflow (NotFound counts as success). A failure leaves the row ABORTING.
+   */
+  async terminate(name: string): Promise<ExecutionRow> {
+    const proc = this.requireServing();
+    const i = this.executions.index(name);
+    if (i === undefined) throw new AdminError('NotFound', `missing entity of type execution with identifier ${name}`);
+    if (isTerminal(this.executions.phaseAt(i))) throw new AdminError('FailedPrecondition', 'Cannot abort an already terminated workflow execution');
+    this.executions.setPhase(i, 'ABORTING');
+    const row = this.executions.at(i);
+    try {
+      if (!proc.selector.inCluster && row.cluster === '') {
+        // TargetID "" falls through to label resolution with empty project/domain, which ResourceRepo.Get rejects.
+        this.attributes.resolver('', '', '');
+      }
+      const target = proc.selector.place({ name: row.name, targetId: row.cluster || undefined }).cluster;
+      const client = proc.clients.get(target) as KubeClient;
+      try {
+        await client.delete({ apiVersion: FW_API, kind: 'FlyteWorkflow', name: row.name, namespace: this.namespace(row.project, row.domain) });
+      } catch (err) {
+        if (!(err instanceof KubeApiError && err.status === 404)) throw err;
+      }
+    } catch (err) {
+      const msg = errorMessage(err);
+      this.executions.setPhase(i, 'ABORTING', msg);
+      throw new AdminError('Internal', msg);
+    }
+    this.executions.setPhase(i, 'ABORTED', '');
+    return this.executions.at(i);
+  }
+
+  /** GetTarget with a full explanation, for the execution as it would be created now. */
+  explain(req: CreateExecutionRequest & { name: string }): PlacementExplanation {
+    const proc = this.requireServing();
+    return proc.selector.place({ name: req.name, label: req.label ?? '', project: req.project, domain: req.domain, workflow: req.workflow }, this.attributes.resolver);
+  }
+
+  get(name: string): ExecutionRow | undefined {
+    return this.executions.get(name);
+  }
+
+  private mustGet(name: string): ExecutionRow {
+    const r = this.executions.get(name);
+    if (!r) throw new AdminError('NotFound', `missing entity of type execution with identifier ${name}`);
+    return r;
+  }
+
+  private requireServing(): AdminProcess {
+    if (!this.proc) throw new AdminError('Unavailable', 'flyteadmin is not running (its pod failed to start)');
+    return this.proc;
+  }
+
+  /** The FlyteWorkflow FlyteAdmin creates (trimmed: the CRD keeps unknown fields; the sim stores it compactly). */
+  private flyteWorkflow(name: string, project: string, domain: string, workflow: string): KubeObject {
+    const k = `${project}\u0000${domain}\u0000${workflow}`;
+    let c = this.fwCache.get(k);
+    if (!c) {
+      c = { ns: this.namespace(project, domain), labels: { project, domain, 'workflow-name': workflow.replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 63) } };
+      this.fwCache.set(k, c);
+    }
+    return {
+      apiVersion: FW_API,
+      kind: 'FlyteWorkflow',
+      metadata: { name, namespace: c.ns, labels: { ...c.labels, 'execution-id': name } },
+      spec: { id: `${project}:${domain}:${workflow}` },
+      executionId: { project, domain, name },
+      acceptedAt: null,
+    };
+  }
+}
+
+class StartError extends Error {
+  readonly stage: StartStage;
+  constructor(stage: StartStage, message: string) {
+    super(message);
+    this.stage = stage;
+  }
+}
+
+/** The chart's default cluster_resource_manager templates: the namespace and a project quota. */
+function clusterResourceTemplates(ns: string): KubeObject[] {
+  return [
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } },
+    {
+      apiVersion: 'v1',
+      kind: 'ResourceQuota',
+      metadata: { name: 'project-quota', namespace: ns },
+      spec: { hard: { 'limits.cpu': '8', 'limits.memory': '16Gi' } },
+    },
+  ];
+}

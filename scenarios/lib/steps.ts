@@ -1,0 +1,288 @@
+// The guide's operations as steps over KubeClient and the FlyteAdmin model, so every backend runs the same thing:
+// install the data-plane chart, create the flyteadmin token Secret, copy token and CA into cluster-credentials,
+// render values-override.yaml, helm upgrade the control plane, flytectl update execution-cluster-label, run
+// workflows; plus the measurements scenarios share (placement shares with a G-test, survival audit).
+import { parse as parseYaml } from 'yaml';
+import { parseEclFile } from '../../harness/admin/attributes.ts';
+import type { StartAttempt } from '../../harness/admin/model.ts';
+import { isTerminal } from '../../harness/admin/executions.ts';
+import { KubeApiError, type KubeObject } from '../../harness/backends/types.ts';
+import { render, type ClusterCredentials } from '../../harness/render/index.ts';
+import { ALPHA, gTest } from './stats.ts';
+import type { ScenarioContext } from './context.ts';
+
+const FW = { apiVersion: 'flyte.lyft.com/v1alpha1', kind: 'FlyteWorkflow' };
+const NS = 'flyte';
+export const WORKFLOWS = ['example.training_workflow', 'example.etl', 'example.report'] as const;
+
+/** What `helm install flyte-core-data … --values values-dataplane.yaml` leaves in a data plane (facts §7.5). */
+export function dataPlaneChartObjects(namespace = NS): KubeObject[] {
+  const rbac = 'rbac.authorization.k8s.io/v1';
+  return [
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } },
+    {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'flyteworkflows.flyte.lyft.com' },
+      spec: {
+        group: 'flyte.lyft.com',
+        names: { kind: 'FlyteWorkflow', plural: 'flyteworkflows', singular: 'flyteworkflow', shortNames: ['fly'] },
+        scope: 'Namespaced',
+        versions: [{ name: 'v1alpha1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
+      },
+    },
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'flyteadmin', namespace } },
+    {
+      apiVersion: rbac,
+      kind: 'ClusterRole',
+      metadata: { name: `${namespace}-flyteadmin` },
+      rules: [
+        {
+          apiGroups: ['', 'flyte.lyft.com', 'rbac.authorization.k8s.io'],
+          resources: ['configmaps', 'flyteworkflows', 'namespaces', 'pods', 'resourcequotas', 'roles', 'rolebindings', 'secrets', 'services', 'serviceaccounts', 'spark-role', 'limitranges'],
+          verbs: ['*'],
+        },
+      ],
+    },
+    {
+      apiVersion: rbac,
+      kind: 'ClusterRoleBinding',
+      metadata: { name: `${namespace}-flyteadmin-binding` },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: `${namespace}-flyteadmin` },
+      subjects: [{ kind: 'ServiceAccount', name: 'flyteadmin', namespace }],
+    },
+  ];
+}
+
+/** Rendered artifacts of the current topology with the World's endpoints (and credentials when given). */
+export function renderFiles(ctx: ScenarioContext, credentials?: Record<string, ClusterCredentials>): Map<string, string> {
+  const files = render(ctx.topology, { endpoints: ctx.world.endpoints(), credentials });
+  return new Map(files.map((f) => [f.path, f.content]));
+}
+
+function file(files: Map<string, string>, path: string): string {
+  const f = files.get(path);
+  if (f === undefined) throw new Error(`render produced no ${path}`);
+  return f;
+}
+
+/** helm install flyte-core-data in one data plane. */
+export async function installDataPlane(ctx: ScenarioContext, name: string): Promise<void> {
+  const k = ctx.world.dataPlane(name).admin();
+  for (const obj of dataPlaneChartObjects()) await k.apply(obj);
+}
+
+/** kubectl apply -f dataplanes/<name>/token-secret.yaml (in that data plane). */
+export async function createTokenSecret(ctx: ScenarioContext, name: string): Promise<void> {
+  const secret = parseYaml(file(renderFiles(ctx), `dataplanes/${name}/token-secret.yaml`)) as KubeObject;
+  await ctx.world.dataPlane(name).admin().create(secret);
+}
+
+/** kubectl get secret <name>-token -o jsonpath='{.data.token}' (and ca.crt), decoded; polls until the controller filled it. */
+export async function readCredentials(ctx: ScenarioContext, name: string, timeoutMs = 60_000): Promise<ClusterCredentials> {
+  const secret = parseYaml(file(renderFiles(ctx), `dataplanes/${name}/token-secret.yaml`)) as KubeObject;
+  const ref = { apiVersion: 'v1', kind: 'Secret', namespace: secret.metadata.namespace, name: secret.metadata.name };
+  const deadline = Date.now() + timeoutMs;
+  for (let delay = 5; ; delay = Math.min(delay * 2, 500)) {
+    const s = await ctx.world.dataPlane(name).admin().get(ref).catch((e: unknown) => (e instanceof KubeApiError && e.status === 404 ? undefined : Promise.reject(e)));
+    const d = (s?.data ?? {}) as Record<string, string>;
+    if (d.token && d['ca.crt']) return { token: Buffer.from(d.token, 'base64').toString(), caCrt: Buffer.from(d['ca.crt'], 'base64').toString() };
+    if (Date.now() > deadline) throw new Error(`timed out waiting for the token controller to fill ${ref.namespace}/${ref.name} in ${name}`);
+    await new Promise((r) => setTimeout(r, delay));
+  }
+}
+
+/** kubectl apply -f controlplane/cluster-credentials.yaml (in the control plane). */
+export async function applyCredentials(ctx: ScenarioContext, credentials: Record<string, ClusterCredentials>): Promise<void> {
+  const secret = parseYaml(file(renderFiles(ctx, credentials), 'controlplane/cluster-credentials.yaml')) as KubeObject;
+  const cp = ctx.world.controlPlane.admin();
+  await cp.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: secret.metadata.namespace ?? NS } });
+  await cp.apply(secret);
+}
+
+/** The rendered controlplane/values-override.yaml of the current topology. */
+export function valuesOverride(ctx: ScenarioContext): string {
+  return file(renderFiles(ctx), 'controlplane/values-override.yaml');
+}
+
+/** helm upgrade with values-override.yaml: FlyteAdmin rolls; returns the start attempt. */
+export async function helmUpgrade(ctx: ScenarioContext, values = valuesOverride(ctx)): Promise<StartAttempt> {
+  return ctx.world.helmUpgrade(values);
+}
+
+/** flytectl update execution-cluster-label --attrFile ecl/<file> for every rendered ECL file. */
+export async function applyEclFiles(ctx: ScenarioContext): Promise<number> {
+  let n = 0;
+  for (const [path, text] of renderFiles(ctx)) {
+    if (!path.startsWith('ecl/')) continue;
+    ctx.world.admin.attributes.update(parseEclFile(text));
+    n++;
+  }
+  return n;
+}
+
+/** Every data plane's token, read after its token Secret exists. */
+export async function collectCredentials(ctx: ScenarioContext): Promise<Record<string, ClusterCredentials>> {
+  const out: Record<string, ClusterCredentials> = {};
+  for (const name of ctx.world.dataPlanes.keys()) out[name] = await readCredentials(ctx, name);
+  return out;
+}
+
+/**
+ * The guide from "Data Plane Deployment" to "Configure Execution Cluster Labels", each as a named step. Used by the
+ * guide scenario and as the starting point of the others.
+ */
+export async function deployGuide(ctx: ScenarioContext, prefix = ''): Promise<void> {
+  const names = ctx.topology.dataPlanes.map((d) => d.name);
+  await ctx.step(`${prefix}Data Plane Deployment: start ${names.length} clusters`, async () => {
+    for (const n of names) if (!ctx.world.dataPlanes.has(n)) await ctx.world.addDataPlane(n);
+  });
+  await ctx.step(`${prefix}Data Plane Deployment: helm install flyte-core-data`, async () => {
+    for (const n of names) await installDataPlane(ctx, n);
+  });
+  await ctx.step(`${prefix}Control Plane configuration: create the flyteadmin token Secret`, async () => {
+    for (const n of names) await createTokenSecret(ctx, n);
+  });
+  const creds = await ctx.step(`${prefix}Control Plane configuration: copy the bearer token and certificate`, () => collectCredentials(ctx));
+  await ctx.step(`${prefix}Control Plane configuration: create the cluster-credentials secret`, () => applyCredentials(ctx, creds));
+  await ctx.step(`${prefix}Control Plane configuration: update the control plane Helm release`, async () => {
+    const r = await helmUpgrade(ctx);
+    ctx.require(r.ok, `FlyteAdmin must start with the rendered values-override.yaml, but ${r.stage} failed: ${r.error}`);
+  });
+  await ctx.step(`${prefix}Control Plane configuration: verify that all Pods in the flyte namespace are Running`, async () => {
+    ctx.require(ctx.world.admin.serving, 'flyteadmin is not running');
+    for (const n of names) {
+      for (const p of ctx.topology.projects) {
+        for (const d of p.domains) {
+          const ns = ctx.world.admin.namespace(p.name, d);
+          const got = await ctx.world.dataPlane(n).admin().get({ apiVersion: 'v1', kind: 'Namespace', name: ns }).catch(() => undefined);
+          ctx.expect(got !== undefined, `cluster resource sync should have created namespace ${ns} in ${n}`);
+        }
+      }
+    }
+  });
+  await ctx.step(`${prefix}Configure Execution Cluster Labels: flytectl update execution-cluster-label`, async () => {
+    const n = await applyEclFiles(ctx);
+    ctx.expect(n > 0, 'the topology should have execution cluster labels');
+  });
+}
+
+export interface WorkloadRequest {
+  project: string;
+  domain: string;
+  workflow: string;
+  label?: string;
+}
+
+/**
+ * The default traffic mix, deterministic in the index: 40% development (ECL label1), 30% staging (no ECL: all
+ * enabled clusters), 20% production (ECL), 10% with an explicit request label cycling over the topology's labels.
+ */
+export function defaultMix(ctx: ScenarioContext): (i: number) => WorkloadRequest {
+  const labels = Object.keys(ctx.topology.labels);
+  const project = ctx.topology.projects[0]?.name ?? 'team1';
+  return (i) => {
+    const r = i % 10;
+    const workflow = WORKFLOWS[Math.floor(i / 10) % WORKFLOWS.length] as string;
+    if (r < 4) return { project, domain: 'development', workflow };
+    if (r < 7) return { project, domain: 'staging', workflow };
+    if (r < 9) return { project, domain: 'production', workflow };
+    return { project, domain: 'development', workflow, label: labels[Math.floor(i / 10) % Math.max(1, labels.length)] ?? '' };
+  };
+}
+
+/** Creates `count` executions with generated names; returns their row indexes. */
+export async function runWorkload(ctx: ScenarioContext, count: number, mix = defaultMix(ctx)): Promise<{ from: number; to: number; failed: number }> {
+  const admin = ctx.world.admin;
+  const from = admin.executions.size;
+  let failed = 0;
+  for (let i = 0; i < count; i++) {
+    const idx = await admin.create(mix(from + i));
+    if (admin.executions.phaseAt(idx) === 'FAILED') failed++;
+  }
+  return { from, to: admin.executions.size, failed };
+}
+
+/**
+ * Observed vs configured shares of the executions created in rows [from, to): grouped by the list that placed them
+ * (requests with equal project/domain/workflow/label share one), one G-test per list. Violations below α = 1e-6.
+ */
+export function measureDistribution(ctx: ScenarioContext, phase: string, from: number, to: number): void {
+  const admin = ctx.world.admin;
+  const ex = admin.executions;
+  const classes = new Map<string, { rep: string; counts: Map<string, number> }>();
+  for (let i = from; i < to; i++) {
+    if (ex.phaseAt(i) === 'FAILED') continue;
+    const r = ex.at(i);
+    const k = `${r.project}\u0000${r.domain}\u0000${r.workflow}\u0000${r.label}`;
+    let c = classes.get(k);
+    if (!c) classes.set(k, (c = { rep: r.name, counts: new Map() }));
+    c.counts.set(r.cluster, (c.counts.get(r.cluster) ?? 0) + 1);
+  }
+  const groups = new Map<string, { expected: Map<string, number>; counts: Map<string, number> }>();
+  for (const c of classes.values()) {
+    const row = ex.get(c.rep);
+    if (!row) continue;
+    const exp = admin.explain({ ...row, name: row.name });
+    const label = exp.list?.label ?? '(all enabled)';
+    let g = groups.get(label);
+    if (!g) {
+      const expected = new Map<string, number>();
+      const total = exp.list?.total ?? 1;
+      let prev = 0;
+      for (const e of exp.list?.entries ?? []) {
+        expected.set(e.id, (expected.get(e.id) ?? 0) + (e.to - prev) / total);
+        prev = e.to;
+      }
+      groups.set(label, (g = { expected, counts: new Map() }));
+    }
+    for (const [cl, n] of c.counts) g.counts.set(cl, (g.counts.get(cl) ?? 0) + n);
+  }
+  for (const [label, g] of groups) {
+    const clusters = [...new Set([...g.expected.keys(), ...g.counts.keys()])].sort();
+    const observed = clusters.map((c) => g.counts.get(c) ?? 0);
+    const n = observed.reduce((a, b) => a + b, 0);
+    const { pValue } = gTest(observed, clusters.map((c) => g.expected.get(c) ?? 0));
+    clusters.forEach((cluster, i) => {
+      ctx.distribution.push({ label, cluster, expected: g.expected.get(cluster) ?? 0, observed: n ? (observed[i] as number) / n : 0, count: observed[i] as number, pValue, phase });
+    });
+    ctx.expect(pValue >= ALPHA, `${phase}: placement of label ${label} does not match its weights (G-test p = ${pValue.toExponential(2)} < ${ALPHA})`);
+  }
+}
+
+/**
+ * Survival: every non-terminal execution's stored cluster is still a configured target (so terminate can reach it)
+ * and still holds its FlyteWorkflow. Counts lost executions and returns the stranded names.
+ */
+export async function auditSurvival(ctx: ScenarioContext): Promise<{ checked: number; lost: string[]; unterminable: string[] }> {
+  const admin = ctx.world.admin;
+  const targets = admin.selector?.allTargets;
+  const present = new Map<string, Set<string>>();
+  for (const [name, c] of ctx.world.dataPlanes) {
+    const objs = await c.admin().list(FW).catch(() => [] as KubeObject[]);
+    present.set(name, new Set(objs.map((o) => o.metadata.name)));
+  }
+  const lost: string[] = [];
+  const unterminable: string[] = [];
+  let checked = 0;
+  for (let i = 0; i < admin.executions.size; i++) {
+    const phase = admin.executions.phaseAt(i);
+    if (isTerminal(phase)) continue;
+    checked++;
+    const name = admin.executions.nameAt(i);
+    const cluster = admin.executions.clusterAt(i);
+    if (!targets?.has(cluster)) unterminable.push(name);
+    if (!present.get(cluster)?.has(name)) lost.push(name);
+  }
+  ctx.survival = { checked, terminable: checked - unterminable.length, stranded: unterminable.length };
+  ctx.lost = lost.length;
+  return { checked, lost, unterminable };
+}
+
+/** Runs a phase: marks it, creates `count` executions, measures their distribution. */
+export async function workloadPhase(ctx: ScenarioContext, phase: string, count: number, mix?: (i: number) => WorkloadRequest): Promise<{ from: number; to: number; failed: number }> {
+  ctx.phase(phase);
+  const r = await runWorkload(ctx, count, mix);
+  measureDistribution(ctx, phase, r.from, r.to);
+  return r;
+}

@@ -1,0 +1,166 @@
+import { describe, expect, it } from 'vitest';
+import { AdminError, MatchableAttributes, parseEclFile } from '../../../harness/admin/attributes.ts';
+import { looksGenerated, NameSource } from '../../../harness/admin/names.ts';
+import { parseTopology, starterTopologyYaml } from '../../../harness/topology/index.ts';
+import { ScenarioContext, type Scenario } from '../../../scenarios/lib/context.ts';
+import { deployGuide, helmUpgrade, valuesOverride } from '../../../scenarios/lib/steps.ts';
+
+const noop: Scenario = { name: 'unit', summary: '', expectations: [], run: async () => {} };
+
+async function deployed(n = 2): Promise<ScenarioContext> {
+  const ctx = await ScenarioContext.create(noop, { backend: 'sim', dataPlanes: n, executions: 0, seed: 7, log: () => {} });
+  await deployGuide(ctx);
+  return ctx;
+}
+
+describe('FlyteAdmin model: startup', () => {
+  it('starts from the rendered values and syncs namespaces into every enabled data plane', async () => {
+    await using_(await deployed(), async (ctx) => {
+      expect(ctx.world.admin.serving).toBe(true);
+      const ns = await ctx.world.dataPlane('dataplane_2').admin().get({ apiVersion: 'v1', kind: 'Namespace', name: 'team1-staging' });
+      expect(ns.metadata.name).toBe('team1-staging');
+    });
+  });
+
+  it('refuses a weight above 1 on an enabled cluster; the old pod keeps serving the old config', async () => {
+    await using_(await deployed(), async (ctx) => {
+      const bad = valuesOverride(ctx).replace(/weight: 1\n/, 'weight: 3\n');
+      const r = await helmUpgrade(ctx, bad);
+      expect(r).toMatchObject({ ok: false, stage: 'serve', stillServing: true });
+      expect(r.error).toBe('invalid weight 3.000000, index 0');
+      expect(ctx.world.admin.values).not.toBe(bad);
+      const down = await ctx.world.admin.restart(bad);
+      expect(down.stillServing).toBe(false);
+      await expect(ctx.world.admin.createExecution({ project: 'team1', domain: 'development', workflow: 'w' })).rejects.toMatchObject({ code: 'Unavailable' });
+    });
+  });
+
+  it('needs credential files for disabled clusters too, and panics in the sync init container with an empty labelClusterMap', async () => {
+    await using_(await deployed(), async (ctx) => {
+      const values = valuesOverride(ctx);
+      const ghost = values.replace(
+        /clusterConfigs:\n/,
+        'clusterConfigs:\n      - name: ghost\n        endpoint: https://ghost:443\n        enabled: false\n        auth:\n          tokenPath: /var/run/credentials/ghost_token\n          certPath: /var/run/credentials/ghost_cacert\n',
+      );
+      const r1 = await ctx.world.admin.rollout(ghost);
+      expect(r1).toMatchObject({ ok: false, stage: 'sync-cluster-resources' });
+      expect(r1.error).toContain('open /var/run/credentials/ghost_token: no such file or directory');
+      const empty = values.replace(/labelClusterMap:\n(\s+.*\n)+?(?=\s+clusterConfigs)/, 'labelClusterMap: {}\n');
+      const r2 = await ctx.world.admin.rollout(empty);
+      expect(r2.error).toBe('panic: Failed to get auth token: open /var/run/credentials/dataplane_1_token: no such file or directory');
+      const noneEnabled = values.replace(/enabled: true/g, 'enabled: false');
+      expect((await ctx.world.admin.rollout(noneEnabled)).error).toBe('entries is empty');
+      const dup = values.replace('name: dataplane_2', 'name: dataplane_1');
+      expect((await ctx.world.admin.rollout(dup)).error).toBe('Duplicate cluster names in runtime config');
+    });
+  });
+
+  it('fails the sync init container when an enabled data plane is unreachable', async () => {
+    await using_(await deployed(), async (ctx) => {
+      await ctx.world.dataPlane('dataplane_2').partition(true);
+      const r = await ctx.world.restartAdmin();
+      expect(r).toMatchObject({ ok: false, stage: 'sync-cluster-resources', stillServing: false });
+      expect(r.error).toContain('i/o timeout');
+    });
+  });
+});
+
+describe('FlyteAdmin model: executions', () => {
+  it('creates a FlyteWorkflow in <project>-<domain> of the chosen cluster and terminates through the stored cluster', async () => {
+    await using_(await deployed(), async (ctx) => {
+      const admin = ctx.world.admin;
+      const e = await admin.createExecution({ project: 'team1', domain: 'production', workflow: 'wf' });
+      expect(looksGenerated(e.name)).toBe(true);
+      expect(e).toMatchObject({ cluster: 'dataplane_2', phase: 'RUNNING', label: '' });
+      const fw = await ctx.world.dataPlane('dataplane_2').admin().get({ apiVersion: 'flyte.lyft.com/v1alpha1', kind: 'FlyteWorkflow', namespace: 'team1-production', name: e.name });
+      expect(fw.metadata.labels?.['execution-id']).toBe(e.name);
+      expect((await admin.terminate(e.name)).phase).toBe('ABORTED');
+      await expect(admin.terminate(e.name)).rejects.toMatchObject({ code: 'FailedPrecondition' });
+    });
+  });
+
+  it('stores FAILED with no cluster when the credentials are rejected (token rotated under a running admin)', async () => {
+    await using_(await deployed(), async (ctx) => {
+      const dp = ctx.world.dataPlane('dataplane_2').admin();
+      const ref = { apiVersion: 'v1', kind: 'Secret', namespace: 'flyte', name: 'dataplane-2-token' };
+      const secret = await dp.get(ref);
+      await dp.delete(ref);
+      await dp.create({ ...secret, data: undefined, metadata: { name: secret.metadata.name, namespace: 'flyte', annotations: { 'kubernetes.io/service-account.name': 'flyteadmin' } } });
+      const e = await ctx.world.admin.createExecution({ project: 'team1', domain: 'production', workflow: 'wf' });
+      expect(e).toMatchObject({ phase: 'FAILED', cluster: '' });
+      expect(e.error).toContain('failed to create workflow in propeller Unauthorized');
+    });
+  });
+
+  it('relaunch and recover re-place under new names; children inherit an explicit label only', async () => {
+    await using_(await deployed(), async (ctx) => {
+      const admin = ctx.world.admin;
+      const parent = await admin.createExecution({ project: 'team1', domain: 'staging', workflow: 'wf', label: 'label2' });
+      expect(parent.cluster).toBe('dataplane_2');
+      const child = await admin.createExecution({ project: 'team1', domain: 'staging', workflow: 'wf', parent: parent.name });
+      expect(child).toMatchObject({ label: 'label2', cluster: 'dataplane_2', mode: 'child', source: parent.name });
+      const byAttr = await admin.createExecution({ project: 'team1', domain: 'production', workflow: 'wf' });
+      const child2 = await admin.createExecution({ project: 'team1', domain: 'staging', workflow: 'wf', parent: byAttr.name });
+      expect(child2.label).toBe('');
+      const re = await admin.relaunch(parent.name);
+      expect(re).toMatchObject({ mode: 'relaunch', label: 'label2', source: parent.name });
+      expect(re.name).not.toBe(parent.name);
+      expect((await admin.recover(parent.name)).mode).toBe('recover');
+    });
+  });
+
+  it('strands an execution whose cluster was removed: invalid cluster target, stays ABORTING', async () => {
+    await using_(await deployed(), async (ctx) => {
+      const admin = ctx.world.admin;
+      const e = await admin.createExecution({ project: 'team1', domain: 'production', workflow: 'wf' });
+      ctx.topology = { ...ctx.topology, dataPlanes: ctx.topology.dataPlanes.filter((d) => d.name !== 'dataplane_2'), labels: { label1: ctx.topology.labels.label1 ?? [] } };
+      expect((await helmUpgrade(ctx)).ok).toBe(true);
+      await expect(admin.terminate(e.name)).rejects.toThrow('invalid cluster target dataplane_2');
+      expect(admin.get(e.name)?.phase).toBe('ABORTING');
+    });
+  });
+});
+
+describe('matchable attributes (flytectl semantics)', () => {
+  const projects = new Map([['team1', ['development', 'production']]]);
+  it('writes the level given by the file, returns inherited rows, over-deletes below a project-domain', () => {
+    const a = new MatchableAttributes({ projects: () => projects });
+    expect(a.update({ project: 'team1', value: 'p' }).level).toBe('project');
+    expect(a.get('team1', 'development')).toMatchObject({ domain: '', value: 'p' });
+    a.update({ project: 'team1', domain: 'development', value: 'pd' });
+    a.update({ project: 'team1', domain: 'development', workflow: 'wf', value: 'w' });
+    expect(a.update({ project: 'team1', domain: 'development', workflow: 'wf', value: 'w' }).changed).toBe(false);
+    expect(a.resolver('team1', 'development', 'wf')).toEqual({ value: 'w', level: 'workflow', priority: 100 });
+    expect(a.resolver('team1', 'production', 'wf')).toEqual({ value: 'p', level: 'project', priority: 5 });
+    expect(a.delete('team1', 'development').map((r) => r.workflow).sort()).toEqual(['', 'wf']);
+    expect(a.list()).toHaveLength(1);
+    expect(() => a.delete('team1', 'development')).toThrow(AdminError);
+    expect(() => a.update({ domain: 'development', value: 'x' })).toThrow('project is required');
+    expect(() => a.update({ project: 'team1', workflow: 'wf', value: 'x' })).toThrow('domain is required');
+    expect(() => a.update({ project: 'nope', domain: 'development', value: 'x' })).toThrow(/registered/);
+    expect(() => a.resolver('', '', '')).toThrow(AdminError);
+  });
+  it('parses attribute files strictly, with case-insensitive keys', () => {
+    expect(parseEclFile('Project: team1\ndomain: development\nvalue: label1\n')).toEqual({ project: 'team1', domain: 'development', value: 'label1' });
+    expect(() => parseEclFile('project: team1\ntype: x\n')).toThrow('unknown field "type"');
+  });
+  it('generates FlyteAdmin-shaped names reproducibly from a seed', () => {
+    const a = new NameSource(42);
+    const b = new NameSource(42);
+    const names = Array.from({ length: 100 }, () => a.name());
+    expect(names).toEqual(Array.from({ length: 100 }, () => b.name()));
+    expect(names.every(looksGenerated)).toBe(true);
+    expect(new Set(names).size).toBe(100);
+  });
+  it('starter topology still parses (sanity for the scenario fixtures)', () => {
+    expect(parseTopology(starterTopologyYaml({ dataPlanes: 3 })).dataPlanes).toHaveLength(3);
+  });
+});
+
+async function using_(ctx: ScenarioContext, fn: (ctx: ScenarioContext) => Promise<void>): Promise<void> {
+  try {
+    await fn(ctx);
+  } finally {
+    await ctx.world.dispose();
+  }
+}
