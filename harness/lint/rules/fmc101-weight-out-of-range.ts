@@ -1,6 +1,6 @@
 // §2.1, §1.5, §9.1: a weight outside [0,1] on an enabled, known cluster makes NewWeightedRandom fail: admin exits.
 import type { Finding, Rule } from '../types.ts';
-import { clustersOf, finding } from '../util.ts';
+import { clustersOf, finding, lineIn } from '../util.ts';
 import { liveEntry, weightProblem } from './shared.ts';
 
 export const weightOutOfRange: Rule = {
@@ -18,7 +18,7 @@ export const weightOutOfRange: Rule = {
         const problem = weightProblem(e.weight);
         if (!problem || !liveEntry(c.d, e.id)) return;
         out.push(
-          finding(this, { file: c.artifact.file, path: [...e.path, 'weight'], line: e.line }, `label "${label.key}" entry ${i} (${e.id}): ${problem}`),
+          finding(this, { file: c.artifact.file, path: [...e.path, 'weight'], line: lineIn(c.artifact.doc, e.path, 'weight') ?? e.line }, `label "${label.key}" entry ${i} (${e.id}): ${problem}`),
         );
       });
     }

@@ -1,7 +1,7 @@
 // §9.17, §1.5: admin validates weights only after dropping unknown and disabled clusters, so a bad weight there passes
 // today and stops admin the day the cluster is enabled (or added).
 import type { Finding, Rule } from '../types.ts';
-import { clustersOf, finding } from '../util.ts';
+import { clustersOf, finding, lineIn } from '../util.ts';
 import { clusterNamed, liveEntry, weightProblem } from './shared.ts';
 
 export const weightOutOfRangeDormant: Rule = {
@@ -20,7 +20,7 @@ export const weightOutOfRangeDormant: Rule = {
         if (!problem || liveEntry(c.d, e.id)) return;
         const why = clusterNamed(c.d, e.id) ? 'disabled' : 'not in clusterConfigs';
         out.push(
-          finding(this, { file: c.artifact.file, path: [...e.path, 'weight'], line: e.line }, `label "${label.key}" entry ${i} (${e.id}, ${why}): ${problem}`),
+          finding(this, { file: c.artifact.file, path: [...e.path, 'weight'], line: lineIn(c.artifact.doc, e.path, 'weight') ?? e.line }, `label "${label.key}" entry ${i} (${e.id}, ${why}): ${problem}`),
         );
       });
     }

@@ -1,6 +1,6 @@
 // §1.5, §9.11: an entry whose id is not a clusterConfigs name is skipped without a log.
 import type { Finding, Rule } from '../types.ts';
-import { clustersOf, finding } from '../util.ts';
+import { clustersOf, finding, lineIn } from '../util.ts';
 import { clusterNamed } from './shared.ts';
 
 export const labelUnknownCluster: Rule = {
@@ -19,7 +19,7 @@ export const labelUnknownCluster: Rule = {
         if (clusterNamed(c.d, e.id)) continue;
         const near = names.find((n) => n.toLowerCase().replace(/[-_]/g, '') === e.id.toLowerCase().replace(/[-_]/g, ''));
         out.push(
-          finding(this, { file: c.artifact.file, path: [...e.path, 'id'], line: e.line }, `label "${label.key}": id "${e.id}" is not a cluster name${near ? ` (did you mean "${near}"?)` : ''}; clusters: ${names.join(', ') || 'none'}`),
+          finding(this, { file: c.artifact.file, path: [...e.path, 'id'], line: lineIn(c.artifact.doc, e.path, 'id') ?? e.line }, `label "${label.key}": id "${e.id}" is not a cluster name${near ? ` (did you mean "${near}"?)` : ''}; clusters: ${names.join(', ') || 'none'}`),
         );
       }
     }

@@ -1,6 +1,6 @@
 // §1.5: entries pointing at disabled clusters are skipped; fine while draining, surprising otherwise.
 import type { Finding, Rule } from '../types.ts';
-import { clustersOf, finding } from '../util.ts';
+import { clustersOf, finding, lineIn } from '../util.ts';
 import { clusterNamed } from './shared.ts';
 
 export const labelDisabledCluster: Rule = {
@@ -16,7 +16,7 @@ export const labelDisabledCluster: Rule = {
     for (const label of c.d.labels) {
       for (const e of label.entries) {
         const cluster = clusterNamed(c.d, e.id);
-        if (cluster && !cluster.enabled) out.push(finding(this, { file: c.artifact.file, path: [...e.path, 'id'], line: e.line }, `label "${label.key}": cluster "${e.id}" is disabled and is skipped`));
+        if (cluster && !cluster.enabled) out.push(finding(this, { file: c.artifact.file, path: [...e.path, 'id'], line: lineIn(c.artifact.doc, e.path, 'id') ?? e.line }, `label "${label.key}": cluster "${e.id}" is disabled and is skipped`));
       }
     }
     return out;

@@ -1,6 +1,6 @@
 // §1.5, §9.12: with clusterConfigs but no enabled cluster, the all-clusters list is empty and admin panics at startup.
 import type { Rule } from '../types.ts';
-import { clustersOf, finding } from '../util.ts';
+import { clustersOf, finding, keyLine } from '../util.ts';
 
 export const noEnabledCluster: Rule = {
   code: 'FMC113',
@@ -13,6 +13,6 @@ export const noEnabledCluster: Rule = {
     if (!c || c.d.config.clusterConfigs.length === 0 || c.d.config.clusterConfigs.some((x) => x.enabled)) return [];
     const path = [...c.d.base, 'clusterConfigs'];
     const n = c.d.config.clusterConfigs.length;
-    return [finding(this, { file: c.artifact.file, path, line: c.artifact.doc.source?.lineOf(path) }, `none of the ${n} clusters is enabled`)];
+    return [finding(this, { file: c.artifact.file, path, line: keyLine(c.artifact.doc, path) }, `none of the ${n} clusters is enabled`)];
   },
 };

@@ -1,6 +1,6 @@
 // §9.16, §2.4: the same id twice in one label is accepted and its weights add up.
 import type { Finding, Rule } from '../types.ts';
-import { clustersOf, finding } from '../util.ts';
+import { clustersOf, finding, lineIn } from '../util.ts';
 
 export const duplicateLabelEntry: Rule = {
   code: 'FMC115',
@@ -17,7 +17,7 @@ export const duplicateLabelEntry: Rule = {
       for (const e of label.entries) {
         if (seen.has(e.id)) {
           const total = label.entries.filter((x) => x.id === e.id).reduce((s, x) => Math.fround(s + x.weight), 0);
-          out.push(finding(this, { file: c.artifact.file, path: [...e.path, 'id'], line: e.line }, `label "${label.key}" lists "${e.id}" more than once; its combined weight is ${total}`));
+          out.push(finding(this, { file: c.artifact.file, path: [...e.path, 'id'], line: lineIn(c.artifact.doc, e.path, 'id') ?? e.line }, `label "${label.key}" lists "${e.id}" more than once; its combined weight is ${total}`));
         }
         seen.add(e.id);
       }

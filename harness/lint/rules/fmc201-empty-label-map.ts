@@ -1,7 +1,7 @@
 // §7.3, §9.21, PR #3993: the chart mounts the credentials into the sync init container and syncresources only when
 // labelClusterMap is non-empty; with remote clusters and an empty map both crash reading the token.
 import type { Rule } from '../types.ts';
-import { clustersOf, finding, getIn, isObj, lastSet } from '../util.ts';
+import { clustersOf, finding, getIn, isObj, keyLine, lastSet } from '../util.ts';
 
 export const emptyLabelMap: Rule = {
   code: 'FMC201',
@@ -20,7 +20,7 @@ export const emptyLabelMap: Rule = {
     if (size > 0) return [];
     const path = lcm === undefined ? c.d.base : [...c.d.base, 'labelClusterMap'];
     return [
-      finding(this, { file: c.artifact.file, path, line: c.artifact.doc.source?.lineOf(path) }, `labelClusterMap is empty while ${remote.length} remote cluster(s) are configured: "Failed to get auth token" in sync-cluster-resources and syncresources`),
+      finding(this, { file: c.artifact.file, path, line: keyLine(c.artifact.doc, path) }, `labelClusterMap is empty while ${remote.length} remote cluster(s) are configured: "Failed to get auth token" in sync-cluster-resources and syncresources`),
     ];
   },
 };
