@@ -1,0 +1,81 @@
+// Real FlyteAdmin with 3 process-backend data planes: time from cold start (PostgreSQL, migrate, sync, serve) to the
+// first execution whose FlyteWorkflow is found in a data plane, and executions created per second through the API.
+// Prints why it is skipped when the tier is unavailable.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CleanupStack } from '../harness/lifecycle.ts';
+import { parseTopology } from '../harness/topology/index.ts';
+import { RealAdmin, realAdminUnavailableReason } from '../harness/admin/real/launcher.ts';
+import { loadProcessTier } from '../harness/admin/real/process-tier.ts';
+import { createAll, locateWorkflowsFor, plan, registerAll } from '../harness/admin/real/scenario.ts';
+
+const PLANES = ['dataplane_1', 'dataplane_2', 'dataplane_3'];
+const N = Number(process.env.REAL_ADMIN_BENCH_EXECUTIONS ?? 300);
+
+const TOPOLOGY = parseTopology(`apiVersion: flyte-mc/v1alpha1
+controlPlane:
+  ingressEndpoint: flyte.example.com:443
+  datacatalogEndpoint: datacatalog.example.com:89
+dataPlanes:
+${PLANES.map((p) => `  - name: ${p}`).join('\n')}
+labels:
+  label1:
+${PLANES.map((p) => `    - {cluster: ${p}, weight: 1}`).join('\n')}
+defaultExecutionLabel: label1
+projects:
+  - name: flytesnacks
+    domains: [development]
+aws:
+  accountId: "123456789012"
+  region: us-east-2
+  bucket: my-flyte-bucket
+`);
+
+export async function run(): Promise<void> {
+  const reason = realAdminUnavailableReason() ?? (await loadProcessTier()).reason;
+  if (reason) {
+    console.log(`real-admin: skipped: ${reason}`);
+    return;
+  }
+  const { tier } = await loadProcessTier();
+  const cleanup = new CleanupStack();
+  try {
+    const t0 = Date.now();
+    const backend = tier!.createProcessBackend({});
+    cleanup.defer('dispose process backend', () => backend.dispose());
+    const cp = await backend.createCluster({ name: 'controlplane', role: 'control-plane' });
+    const planes = await Promise.all(PLANES.map((name) => backend.createCluster({ name, role: 'data-plane' })));
+    const root = await mkdtemp(join(tmpdir(), 'flyte-mc-creds-'));
+    cleanup.defer('remove credentials root', () => rm(root, { recursive: true, force: true }));
+    await tier!.wireGuide({ controlPlane: cp, dataPlanes: planes, credentialsRoot: root });
+    const tClusters = Date.now();
+    const admin = await RealAdmin.start({
+      topology: TOPOLOGY,
+      endpoints: Object.fromEntries(planes.map((c) => [c.spec.name, c.endpoint])),
+      credentialsDir: join(root, 'var', 'run', 'credentials'),
+      cleanup,
+    });
+    await registerAll(admin, TOPOLOGY, () => undefined);
+    const handles = planes.map((c) => ({ name: c.spec.name, client: c.admin() }));
+    const [first] = plan(TOPOLOGY, 'first', 1);
+    await createAll(admin, [first!]);
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const where = await locateWorkflowsFor(handles, [first!]);
+      if (where.size > 0) break;
+      if (Date.now() > deadline) throw new Error('the first execution did not appear in any data plane within 60 s');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const tFirst = Date.now();
+    console.log(`real-admin: 3 data planes up and wired in ${tClusters - t0} ms`);
+    console.log(`real-admin: FlyteAdmin cold start to first placed execution ${tFirst - tClusters} ms (${JSON.stringify(admin.timings)})`);
+    const batch = plan(TOPOLOGY, 'bench', N);
+    const tb = Date.now();
+    await createAll(admin, batch, { concurrency: 8 });
+    const ms = Date.now() - tb;
+    console.log(`real-admin: ${N} executions created in ${ms} ms: ${((N * 1000) / ms).toFixed(1)} executions/s (concurrency 8)`);
+  } finally {
+    await cleanup.run();
+  }
+}
