@@ -169,4 +169,16 @@ describe.skipIf(skip)('the CLI leaves no moto behind', () => {
     expect(r.code === 130 || r.code === 1 || r.code === 0).toBe(true);
     expect(await processesOwnedBy(owner)).toEqual([]);
   });
+
+  it('even when the harness process is SIGKILLed (the kernel ends moto through PR_SET_PDEATHSIG)', async () => {
+    const owner = `iam-sigkill-${process.pid}-${Date.now()}`;
+    const script = join(dir, 'killed.ts');
+    await writeFile(script, `import { startMoto } from ${JSON.stringify(join(repoRoot, 'mocks', 'moto.ts'))};\nawait startMoto({ owner: ${JSON.stringify(owner)} });\nprocess.kill(process.pid, 'SIGKILL');\n`);
+    const r = await new Promise<{ signal: NodeJS.Signals | null }>((resolve) => {
+      spawn(join(repoRoot, 'scripts', 'node'), [script], { stdio: 'ignore' }).on('exit', (_c, signal) => resolve({ signal }));
+    });
+    expect(r.signal).toBe('SIGKILL');
+    for (let i = 0; i < 50 && (await processesOwnedBy(owner)).length > 0; i++) await new Promise((res) => setTimeout(res, 100));
+    expect(await processesOwnedBy(owner)).toEqual([]);
+  });
 });
