@@ -135,6 +135,7 @@ describe.skipIf(skipTier('real-admin launcher', reason))('real-admin launcher (s
         readyTimeoutMs: 30_000,
       });
       await admin.client.listProjects();
+      console.log(`[real-admin launcher] stand-in start: ${JSON.stringify(admin.timings)} ms`);
       const rendered = render(TOPOLOGY, { endpoints }).find((f) => f.path === 'controlplane/values-override.yaml')!.content;
       expect(admin.clustersYaml()).toBe(clustersYamlFromValuesOverride(rendered));
       expect(admin.clustersYaml()).toContain('tokenPath: /var/run/credentials/dataplane_1_token');

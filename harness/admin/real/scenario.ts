@@ -70,14 +70,9 @@ export const WORKFLOWS = ['wf-a', 'wf-b'] as const;
 /** Registers projects, runs the sync (namespaces in every enabled data plane), registers the entities. */
 export async function registerAll(admin: RealAdmin, t: Topology, log: (l: string) => void): Promise<void> {
   const projects = runProjects(t);
-  for (const p of projects) {
-    try {
-      await admin.client.registerProject(p.project, p.domains);
-    } catch (err) {
-      // Seeded by `migrate seed-projects` already.
-      if (!(err instanceof AdminRpcError && err.code === 6)) throw err;
-    }
-  }
+  // `migrate seed-projects` registered the topology's projects already (with every configured domain).
+  const existing = new Set((await admin.client.listProjects()).projects.map((p) => p.id));
+  for (const p of projects) if (!existing.has(p.project)) await admin.client.registerProject(p.project, p.domains);
   await admin.sync();
   for (const p of projects) {
     for (const d of p.domains) {
