@@ -116,7 +116,7 @@ export class ScenarioContext {
   }
 
   /** An expectation the rest of the scenario depends on: a violation stops the run. */
-  require(ok: boolean, message: string): asserts ok {
+  require(ok: boolean, message: string): void {
     if (!ok) {
       this.violations.push({ step: this.current, message });
       throw new ExpectationError(message);

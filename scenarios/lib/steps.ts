@@ -4,6 +4,10 @@
 // workflows; plus the measurements scenarios share (placement shares with a G-test, survival audit).
 import { parse as parseYaml } from 'yaml';
 import { parseEclFile } from '../../harness/admin/attributes.ts';
+import { adminPodSpec } from '../../harness/admin/chart.ts';
+import { preflight, type PreflightReport } from '../../harness/admin/preflight.ts';
+import type { ClustersConfig } from '../../harness/placement/index.ts';
+import type { Topology } from '../../harness/topology/index.ts';
 import type { StartAttempt } from '../../harness/admin/model.ts';
 import { isTerminal } from '../../harness/admin/executions.ts';
 import { KubeApiError, type KubeObject } from '../../harness/backends/types.ts';
@@ -163,7 +167,7 @@ export async function deployGuide(ctx: ScenarioContext, prefix = ''): Promise<vo
   });
   await ctx.step(`${prefix}Configure Execution Cluster Labels: flytectl update execution-cluster-label`, async () => {
     const n = await applyEclFiles(ctx);
-    ctx.expect(n > 0, 'the topology should have execution cluster labels');
+    ctx.expect(n === ctx.topology.executionClusterLabels.length, `rendered ${n} ECL files for ${ctx.topology.executionClusterLabels.length} rows`);
   });
 }
 
@@ -285,4 +289,46 @@ export async function workloadPhase(ctx: ScenarioContext, phase: string, count: 
   const r = await runWorkload(ctx, count, mix);
   measureDistribution(ctx, phase, r.from, r.to);
   return r;
+}
+
+/** The clusters config a values file stands for, as FlyteAdmin decodes it. */
+export function configOf(values: string): ClustersConfig {
+  return adminPodSpec(values).clusters;
+}
+
+/** Pre-flight of the current topology's values against what FlyteAdmin serves now. */
+export function preflightTopology(ctx: ScenarioContext, values = valuesOverride(ctx)): PreflightReport {
+  const admin = ctx.world.admin;
+  const before = admin.config;
+  if (!before) throw new Error('pre-flight needs a running FlyteAdmin');
+  return preflight(before, configOf(values), admin.executions, { attributes: admin.attributes.list() });
+}
+
+/** Edits the topology (a new object; the old one stays valid for comparisons). */
+export function editTopology(ctx: ScenarioContext, edit: (t: Topology) => Partial<Topology>): void {
+  ctx.topology = { ...ctx.topology, ...edit(ctx.topology) };
+}
+
+/** Row indexes [from, to) whose executions are live on `cluster`. */
+export function liveOn(ctx: ScenarioContext, cluster: string): string[] {
+  const ex = ctx.world.admin.executions;
+  const out: string[] = [];
+  for (let i = 0; i < ex.size; i++) if (ex.clusterAt(i) === cluster && !isTerminal(ex.phaseAt(i))) out.push(ex.nameAt(i));
+  return out;
+}
+
+/** A mix that sends every execution to one project/domain, optionally with an explicit label. */
+export function fixedMix(ctx: ScenarioContext, domain: string, label?: string): (i: number) => WorkloadRequest {
+  const project = ctx.topology.projects[0]?.name ?? 'team1';
+  return (i) => ({ project, domain, workflow: WORKFLOWS[i % WORKFLOWS.length] as string, ...(label !== undefined ? { label } : {}) });
+}
+
+/** The topology's labels without `cluster`; labels left empty disappear. */
+export function labelsWithout(t: Topology, cluster: string): Topology['labels'] {
+  const out: Topology['labels'] = {};
+  for (const [label, entries] of Object.entries(t.labels)) {
+    const kept = entries.filter((e) => e.cluster !== cluster);
+    if (kept.length > 0) out[label] = kept;
+  }
+  return out;
 }

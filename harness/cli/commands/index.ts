@@ -7,6 +7,7 @@ import { initCommand } from './init.ts';
 import { lintCommand } from './lint.ts';
 import { placeCommand } from './place.ts';
 import { renderCommand } from './render.ts';
+import { runCommand } from './run.ts';
 import { schemaCommand } from './schema.ts';
 
-export const commands: readonly Command[] = [initCommand, renderCommand, lintCommand, schemaCommand, placeCommand, distributionCommand, diffCommand, iamCommand];
+export const commands: readonly Command[] = [initCommand, renderCommand, lintCommand, schemaCommand, placeCommand, distributionCommand, diffCommand, iamCommand, runCommand];

@@ -1,0 +1,80 @@
+import { backendNames } from '../../backends/index.ts';
+import { UsageError } from '../../errors.ts';
+import { writeJunit, writeReport } from '../../report/index.ts';
+import { DEFAULT_SCENARIOS, findScenario, runScenario, scenarios, summaryTable, type ScenarioResult } from '../../../scenarios/lib/index.ts';
+import { intFlag, parseFlags, type Command } from '../command.ts';
+
+const DEFAULT_EXECUTIONS = 5000;
+
+export const runCommand: Command = {
+  name: 'run',
+  summary: 'run scenarios (the guide, day 2, drains, rotations, real-world reports) against a backend',
+  usage: `Usage: flyte-mc run [SCENARIO...] [--backend sim] [--dataplanes N] [--executions M] [--seed S]
+                    [--report DIR] [--junit FILE] [--list] [--quiet]
+
+Runs scenarios in-process, each in its own World (control plane + data planes + the FlyteAdmin model), torn
+down afterwards. With no SCENARIO: ${DEFAULT_SCENARIOS.join(' then ')} on sim, 2 → 3 data planes,
+${DEFAULT_EXECUTIONS} executions each (~${DEFAULT_EXECUTIONS * DEFAULT_SCENARIOS.length} in all). Prints a summary table; exit 1 when a scenario fails.
+  --backend NAME     ${backendNames().join(' | ')} (default sim)
+  --dataplanes N     data planes at the start, 1..100 (default: the scenario's own, usually 2)
+  --executions M     executions per scenario workload (default ${DEFAULT_EXECUTIONS})
+  --seed S           seed of execution names and simulated credentials (default 1)
+  --report DIR       write DIR/report.json and DIR/report.html (charts as inline SVG)
+  --junit FILE       write JUnit XML for CI
+  --list             list the scenarios and exit
+  --quiet            no progress lines, only the summary
+`,
+  async run(args, io) {
+    const { values, positionals } = parseFlags(
+      args,
+      {
+        backend: { type: 'string', default: 'sim' },
+        dataplanes: { type: 'string' },
+        executions: { type: 'string' },
+        seed: { type: 'string' },
+        report: { type: 'string' },
+        junit: { type: 'string' },
+        list: { type: 'boolean', default: false },
+        quiet: { type: 'boolean', default: false },
+      },
+      true,
+    );
+    if (values.list) {
+      const w = Math.max(...scenarios.map((s) => s.name.length));
+      io.stdout(`${scenarios.map((s) => `${s.name.padEnd(w)}  ${s.summary}${s.reference ? ` [${s.reference}]` : ''}`).join('\n')}\n`);
+      return 0;
+    }
+    const names = positionals.length > 0 ? positionals : DEFAULT_SCENARIOS;
+    const chosen = names.map((n) => {
+      const s = findScenario(n);
+      if (!s) throw new UsageError(`unknown scenario "${n}" (known: ${scenarios.map((x) => x.name).join(', ')})`);
+      return s;
+    });
+    const backend = values.backend ?? 'sim';
+    if (!backendNames().includes(backend)) throw new UsageError(`unknown backend "${backend}" (known: ${backendNames().join(', ')})`);
+    const dataPlanes = intFlag(values.dataplanes, 'dataplanes', 2, 1, 100);
+    const executions = intFlag(values.executions, 'executions', DEFAULT_EXECUTIONS, 0, 100_000_000);
+    const seed = intFlag(values.seed, 'seed', 1, 0, 2 ** 32 - 1);
+    const log = values.quiet ? () => {} : (line: string) => io.stderr(`${line}\n`);
+    const t0 = performance.now();
+    const results: ScenarioResult[] = [];
+    for (const s of chosen) {
+      if (io.signal.aborted) break;
+      results.push(await runScenario(s, { backend, dataPlanes, dataPlanesPinned: values.dataplanes !== undefined, executions, seed, log, signal: io.signal }));
+    }
+    io.stdout(`\n${summaryTable(results)}`);
+    const passed = results.filter((r) => r.passed).length;
+    io.stdout(`${passed}/${results.length} scenarios passed in ${((performance.now() - t0) / 1000).toFixed(2)} s\n`);
+    const command = `flyte-mc run ${args.join(' ')}`.trim();
+    if (values.report) {
+      const files = await writeReport(values.report, results, { command });
+      io.stderr(`wrote ${files.join(', ')}\n`);
+    }
+    if (values.junit) {
+      await writeJunit(values.junit, results);
+      io.stderr(`wrote ${values.junit}\n`);
+    }
+    if (io.signal.aborted) return 130;
+    return passed === results.length && results.length === chosen.length ? 0 : 1;
+  },
+};

@@ -1,0 +1,7 @@
+#!/usr/bin/env zx
+// Scenario "guide": the multicluster guide end to end: data planes, token, cluster-credentials, values-override, ECLs, workflows
+// Usage: npx zx scenarios/guide.mjs [--backend sim] [--dataplanes N] [--executions M] [--seed S] [--report DIR] [--junit FILE]
+// A thin wrapper: the logic lives in scenarios/lib (what `flyte-mc run guide` runs in-process).
+import { runFromZx } from './lib/zx.ts';
+
+await runFromZx('guide', import.meta.url);

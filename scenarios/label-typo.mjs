@@ -1,0 +1,7 @@
+#!/usr/bin/env zx
+// Scenario "label-typo": a typo in an execution cluster label falls back silently to all enabled clusters; pre-flight catches it
+// Usage: npx zx scenarios/label-typo.mjs [--backend sim] [--dataplanes N] [--executions M] [--seed S] [--report DIR] [--junit FILE]
+// A thin wrapper: the logic lives in scenarios/lib (what `flyte-mc run label-typo` runs in-process).
+import { runFromZx } from './lib/zx.ts';
+
+await runFromZx('label-typo', import.meta.url);

@@ -1,0 +1,31 @@
+// The scenario library: every scenario by name, in the order `flyte-mc run --list` shows them.
+import type { Scenario } from './context.ts';
+import { day2AddCluster } from './scenarios/day2.ts';
+import { drainAndRemoveCluster } from './scenarios/drain.ts';
+import { guide } from './scenarios/guide.ts';
+import { labelTypo, relativeWeights } from './scenarios/labels.ts';
+import { childLabelInheritance, emptyLabelMap, labelCase, missingResource, unlabelledTraffic } from './scenarios/reports.ts';
+import { tokenRotation } from './scenarios/rotation.ts';
+
+export const scenarios: readonly Scenario[] = [
+  guide,
+  day2AddCluster,
+  drainAndRemoveCluster,
+  tokenRotation,
+  labelTypo,
+  relativeWeights,
+  unlabelledTraffic,
+  childLabelInheritance,
+  labelCase,
+  emptyLabelMap,
+  missingResource,
+];
+
+export const DEFAULT_SCENARIOS = ['guide', 'day2-add-cluster'];
+
+export function findScenario(name: string): Scenario | undefined {
+  return scenarios.find((s) => s.name === name);
+}
+
+export { runScenario, summaryTable } from './run.ts';
+export type { Scenario, ScenarioOptions, ScenarioResult, DistributionRow, StepRecord, Violation } from './context.ts';

@@ -1,0 +1,65 @@
+// Token rotation: FlyteAdmin reads tokens once at startup (facts §1.4), so a rotated token breaks a running admin
+// until it restarts, and the restart itself needs the updated cluster-credentials (the sync init container, §8).
+import type { Scenario } from '../context.ts';
+import { applyCredentials, collectCredentials, deployGuide, fixedMix, liveOn, runWorkload, workloadPhase } from '../steps.ts';
+
+export const tokenRotation: Scenario = {
+  name: 'token-rotation',
+  summary: 'rotate a data plane token: failures until FlyteAdmin restarts with the updated cluster-credentials',
+  expectations: [
+    'after the token Secret is recreated, executions placed on that data plane are stored FAILED with no cluster (401), others succeed',
+    'terminating an execution there fails (401) and leaves it ABORTING',
+    'a rollout before cluster-credentials is updated fails in the sync init container; the old pod keeps serving (still with the old token)',
+    'after updating cluster-credentials and restarting, every execution succeeds and the stuck abort can be retried',
+  ],
+  dataPlanes: 2,
+  async run(ctx) {
+    await deployGuide(ctx, 'setup: ');
+    const m = ctx.opts.executions;
+    const dp = 'dataplane_1';
+    await ctx.step(`Run workflows (${Math.ceil(m / 3)})`, () => workloadPhase(ctx, 'before rotation', Math.ceil(m / 3)));
+    await ctx.step(`Rotate: delete and recreate the flyteadmin token Secret in ${dp}`, async () => {
+      const k = ctx.world.dataPlane(dp).admin();
+      const ref = { apiVersion: 'v1', kind: 'Secret', namespace: 'flyte', name: 'dataplane-1-token' };
+      const s = await k.get(ref);
+      await k.delete(ref);
+      await k.create({ apiVersion: 'v1', kind: 'Secret', type: s.type, metadata: { name: ref.name, namespace: ref.namespace, annotations: { 'kubernetes.io/service-account.name': 'flyteadmin' } } });
+    });
+    let stuck = '';
+    await ctx.step('Without a restart: executions placed on the rotated cluster fail', async () => {
+      const r = await runWorkload(ctx, Math.ceil(m / 10));
+      const admin = ctx.world.admin;
+      let wrong = 0;
+      for (let i = r.from; i < r.to; i++) {
+        const row = admin.executions.at(i);
+        const intended = admin.explain({ ...row }).cluster;
+        if ((row.phase === 'FAILED') !== (intended === dp)) wrong++;
+        if (row.phase === 'FAILED') ctx.expect(/Unauthorized/.test(row.error), `failure should be a 401, got: ${row.error}`);
+      }
+      ctx.expect(r.failed > 0, `some executions should have been placed on ${dp} and failed`);
+      ctx.expect(wrong === 0, `${wrong} executions failed although placed elsewhere (or succeeded on ${dp})`);
+      stuck = liveOn(ctx, dp)[0] ?? '';
+      const t = await admin.terminate(stuck).catch((e: Error) => e);
+      ctx.expect(t instanceof Error && /Unauthorized/.test(t.message), 'terminate on the rotated cluster should fail with 401');
+      ctx.expect(admin.get(stuck)?.phase === 'ABORTING', 'the execution should stay ABORTING');
+    });
+    await ctx.step('Rollout before updating cluster-credentials: the sync init container fails, the old pod keeps serving', async () => {
+      const r = await ctx.world.helmUpgrade(ctx.world.admin.values ?? '');
+      ctx.expect(!r.ok && r.stage === 'sync-cluster-resources' && /Unauthorized/.test(r.error ?? ''), `the new pod should fail in sync-cluster-resources with 401, got ${r.ok ? 'a start' : `${r.stage}: ${r.error}`}`);
+      ctx.expect(r.stillServing, 'the old pod should keep serving');
+    });
+    await ctx.step('Update cluster-credentials with the new token and restart FlyteAdmin', async () => {
+      await applyCredentials(ctx, await collectCredentials(ctx));
+      const probe = await ctx.world.admin.createExecution({ ...fixedMix(ctx, 'development', 'label1')(0) });
+      ctx.expect(probe.phase === 'FAILED', 'before the restart the admin still uses the token it read at startup');
+      const r = await ctx.world.restartAdmin();
+      ctx.require(r.ok, `FlyteAdmin should start with the new token: ${r.error}`);
+    });
+    await ctx.step(`After the restart: run workflows (${Math.ceil(m / 3)}) and retry the stuck abort`, async () => {
+      const r = await workloadPhase(ctx, 'after restart', Math.ceil(m / 3));
+      ctx.expect(r.failed === 0, `${r.failed} executions failed after the restart`);
+      const t = await ctx.world.admin.terminate(stuck).catch((e: Error) => e);
+      ctx.expect(!(t instanceof Error) && t.phase === 'ABORTED', `retrying the abort should succeed: ${(t as Error).message}`);
+    });
+  },
+};
