@@ -1,6 +1,9 @@
 // Reading IAM policy documents for the trust-policy rules.
 import type { PathSegment, PolicyArtifact } from '../types.ts';
-import { isObj, lineIn } from '../util.ts';
+import { getIn, isObj, lineIn } from '../util.ts';
+import { parsePolicyDocument } from '../../iam/document.ts';
+import { evaluateTrustPolicy, webIdentityContext } from '../../iam/evaluate.ts';
+import { requestContext } from '../../iam/conditions.ts';
 
 export interface ConditionValue {
   operator: string;
@@ -58,3 +61,51 @@ export function splitConditionKey(key: string): { provider: string; claim: strin
 export function trustPolicies(ps: readonly PolicyArtifact[]): PolicyArtifact[] {
   return ps.filter((p) => p.kind === 'trust-policy');
 }
+
+/**
+ * Who a trust policy lets in, judged by the same AWS-semantics evaluator as `flyte-mc iam check`, so lint and the
+ * evaluator cannot disagree. One entry per Federated principal; `admits(subject)` builds the request context
+ * STS would build for a token of that subject with audience sts.amazonaws.com. Undefined for documents the
+ * evaluator cannot parse (other rules report those).
+ */
+export interface TrustJudge {
+  arn: string;
+  provider: string;
+  /** Where findings about this provider point: its statement's `:sub` condition, else the statement. */
+  at: { path: PathSegment[]; line?: number };
+  admits(subject: string): boolean;
+}
+
+export function trustJudge(p: PolicyArtifact): TrustJudge[] | undefined {
+  let policy: ReturnType<typeof parsePolicyDocument>;
+  try {
+    policy = parsePolicyDocument(p.doc.data, { file: p.file, kind: 'trust' });
+  } catch {
+    return undefined;
+  }
+  const views = statements(p);
+  const seen = new Set<string>();
+  const out: TrustJudge[] = [];
+  for (const s of views) {
+    const raw = isObj(p.doc.data) ? getIn(p.doc.data, [...s.path, 'Principal', 'Federated']) : undefined;
+    for (const arn of (Array.isArray(raw) ? raw : [raw]).filter((x): x is string => typeof x === 'string')) {
+      if (seen.has(arn)) continue;
+      seen.add(arn);
+      const provider = providerOfArn(arn);
+      const record = { arn, url: provider, clientIds: [STS_AUDIENCE] };
+      out.push({
+        arn,
+        provider,
+        at: (({ path, line }) => ({ path, line }))(s.conditions.find((c) => c.key.endsWith(':sub')) ?? s),
+        admits: (subject) =>
+          evaluateTrustPolicy(policy, {
+            principalArn: arn,
+            context: requestContext(webIdentityContext(record, { iss: `https://${provider}`, sub: subject, aud: [STS_AUDIENCE] }, STS_AUDIENCE)),
+          }).decision === 'Allow',
+      });
+    }
+  }
+  return out;
+}
+
+const STS_AUDIENCE = 'sts.amazonaws.com';

@@ -41,6 +41,7 @@ import { oidcConditionKey } from './fmc401-oidc-condition-key.ts';
 import { oidcProviderMismatch } from './fmc402-oidc-provider-mismatch.ts';
 import { dataplaneMissingFromTrust } from './fmc403-dataplane-missing-from-trust.ts';
 import { dataplaneTrustsFlyteadmin } from './fmc404-dataplane-trusts-flyteadmin.ts';
+import { dataplaneDeniesWorkers } from './fmc408-dataplane-denies-workers.ts';
 import { overbroadSubject } from './fmc405-overbroad-subject.ts';
 import { wildcardUnderStringEquals } from './fmc406-wildcard-under-string-equals.ts';
 import { s3BucketPrefix } from './fmc407-s3-bucket-prefix.ts';
@@ -95,6 +96,7 @@ export const rules: readonly Rule[] = [
   overbroadSubject,
   wildcardUnderStringEquals,
   s3BucketPrefix,
+  dataplaneDeniesWorkers,
   propellerClusterId,
   helmMissingValuesFile,
   helmStrayPositional,
