@@ -4,6 +4,7 @@
 set -uo pipefail
 root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 cd "$root"
+export PATH="$root/node_modules/.bin:$PATH"  # Node 22 from npm first, for vitest and everything it spawns
 bash scripts/setup.sh || exit 1
 results="$root/.vitest-results.json"
 rm -f "$results"
