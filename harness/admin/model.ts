@@ -297,7 +297,7 @@ export class FlyteAdmin {
       throw new AdminError('InvalidArgument', `failed to validate that project [${req.project}] and domain [${req.domain}] are registered`);
     }
     const name = req.name ?? this.generateName();
-    if (this.executions.has(name)) throw new AdminError('AlreadyExists', `execution with name ${name} already exists`);
+    if (req.name !== undefined && this.executions.has(name)) throw new AdminError('AlreadyExists', `execution with name ${name} already exists`);
     let label = req.label ?? '';
     if (!label && req.parent) label = this.mustGet(req.parent).label;
     let cluster = '';

@@ -21,6 +21,7 @@ export const scenarios: readonly Scenario[] = [
   missingResource,
 ];
 
+/** What `flyte-mc run` runs with no arguments (keep in sync with harness/cli/commands/run.ts). */
 export const DEFAULT_SCENARIOS = ['guide', 'day2-add-cluster'];
 
 export function findScenario(name: string): Scenario | undefined {

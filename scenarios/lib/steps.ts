@@ -60,9 +60,17 @@ export function dataPlaneChartObjects(namespace = NS): KubeObject[] {
 
 /** Rendered artifacts of the current topology with the World's endpoints (and credentials when given). */
 export function renderFiles(ctx: ScenarioContext, credentials?: Record<string, ClusterCredentials>): Map<string, string> {
-  const files = render(ctx.topology, { endpoints: ctx.world.endpoints(), credentials });
-  return new Map(files.map((f) => [f.path, f.content]));
+  const endpoints = ctx.world.endpoints();
+  const key = JSON.stringify(endpoints);
+  const hit = credentials ? undefined : renderCache.get(ctx.topology);
+  if (hit && hit.key === key) return hit.files;
+  const files = new Map(render(ctx.topology, { endpoints, credentials }).map((f) => [f.path, f.content]));
+  if (!credentials) renderCache.set(ctx.topology, { key, files });
+  return files;
 }
+
+/** Renders of a topology object (scenarios replace the object on every edit, so identity is a safe key). */
+const renderCache = new WeakMap<Topology, { key: string; files: Map<string, string> }>();
 
 function file(files: Map<string, string>, path: string): string {
   const f = files.get(path);

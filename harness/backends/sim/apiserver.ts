@@ -31,11 +31,15 @@ export class SimApiServer {
   private readonly stores = new Map<string, KindStore>();
   private readonly authz: Authorizer;
   /** token → Secret holding it (namespace/name); verified against the store on every use. */
-  private readonly tokens = new Map<string, { namespace: string; name: string }>();
+  private readonly tokens = new Map<string, { namespace: string; name: string; b64: string }>();
+  private readonly storeOf = new WeakMap<ResourceType, KindStore>();
+  private readonly uidPrefix: string;
   private revision = 0;
 
   constructor(opts: ApiServerOptions) {
     this.opts = opts;
+    const h = fnv32(opts.key).toString(16).padStart(8, '0');
+    this.uidPrefix = `${h}-${h.slice(0, 4)}-4${h.slice(4, 7)}-8`;
     for (const t of BUILTIN_TYPES) this.register(t);
     this.authz = new Authorizer({
       clusterRole: (n) => this.plain('rbac.authorization.k8s.io', 'ClusterRole').peek('', n),
@@ -132,7 +136,7 @@ export class SimApiServer {
     const secret = this.plain('', 'Secret').peek(at.namespace, at.name);
     const saName = secret?.metadata.annotations?.[SA_NAME_ANNOTATION];
     const stored = (secret?.data as Record<string, string> | undefined)?.token;
-    if (!secret || !saName || stored !== b64(caller.token)) throw unauthorized();
+    if (!secret || !saName || stored !== at.b64) throw unauthorized();
     const sa = this.plain('', 'ServiceAccount').peek(at.namespace, saName);
     if (!sa || sa.metadata.uid !== secret.metadata.annotations?.[SA_UID_ANNOTATION]) throw unauthorized();
     return serviceAccountUser(at.namespace, saName);
@@ -140,7 +144,8 @@ export class SimApiServer {
 
   /** Defaults and validation: namespace, name syntax, Secret data as base64, stringData folded into data. */
   private normalise(t: ResourceType, obj: KubeObject): KubeObject {
-    const body = structuredClone(obj);
+    // Compact kinds are serialised on store, so a shallow copy is enough (the caller's object is never kept).
+    const body = t.compact ? { ...obj, metadata: { ...obj.metadata } } : structuredClone(obj);
     body.metadata ??= { name: '' };
     const name = body.metadata.name ?? '';
     if (t.namespaced) body.metadata.namespace ??= 'default';
@@ -169,7 +174,7 @@ export class SimApiServer {
     const rv = ++this.revision;
     body.metadata.resourceVersion = String(rv);
     body.metadata.uid = prev?.metadata.uid ?? this.uid(rv);
-    body.metadata.creationTimestamp = prev?.metadata.creationTimestamp ?? kubeTime(this.opts.now());
+    body.metadata.creationTimestamp = prev?.metadata.creationTimestamp ?? this.timestamp();
     if (t.kind === 'Secret' && prev?.type === SA_TOKEN_TYPE) body.type = SA_TOKEN_TYPE;
     this.store(t).put(body);
     this.afterWrite(t, body, prev);
@@ -230,7 +235,7 @@ export class SimApiServer {
     filled.data = { ...data, token: b64(token), 'ca.crt': b64(this.opts.caPem), namespace: b64(ns) };
     filled.metadata.resourceVersion = String(++this.revision);
     secrets.put(filled);
-    this.tokens.set(token, { namespace: ns, name: secret.metadata.name });
+    this.tokens.set(token, { namespace: ns, name: secret.metadata.name, b64: b64(token) });
   }
 
   private ensureDefaultServiceAccount(ns: string): void {
@@ -279,22 +284,34 @@ export class SimApiServer {
   }
   /** Stores are per group/kind (all served versions share one storage, as with a CRD's storage version). */
   private store(t: ResourceType): KindStore {
+    // Type objects of a deleted CRD are dropped with it (a re-created CRD registers new ones), so this cache never
+    // hands out a dropped store.
+    const cached = this.storeOf.get(t);
+    if (cached) return cached;
     const k = `${t.group}/${t.kind}`;
     let s = this.stores.get(k);
     if (!s) {
       s = t.compact ? new CompactStore((rv) => this.uid(rv)) : new PlainStore();
       this.stores.set(k, s);
     }
+    this.storeOf.set(t, s);
     return s;
   }
   private plain(group: string, kind: string): PlainStore {
     const t = BUILTIN_TYPES.find((b) => b.group === group && b.kind === kind) as ResourceType;
     return this.store(t) as PlainStore;
   }
+  private lastTs = { sec: -1, text: '' };
+  /** creationTimestamp of now (second precision, memoised per second). */
+  private timestamp(): string {
+    const sec = Math.floor(this.opts.now() / 1000);
+    if (sec !== this.lastTs.sec) this.lastTs = { sec, text: kubeTime(sec * 1000) };
+    return this.lastTs.text;
+  }
+
+  /** A UUID-shaped uid: a per-cluster prefix and the creating resourceVersion. */
   private uid(rv: number): string {
-    const h = fnv32(`${this.opts.key}/${rv}`).toString(16).padStart(8, '0');
-    const r = rv.toString(16).padStart(12, '0');
-    return `${h}-${r.slice(0, 4)}-4${r.slice(4, 7)}-8${r.slice(7, 10)}-${h}${r.slice(10)}${'0'.repeat(2)}`;
+    return `${this.uidPrefix}${rv.toString(16).padStart(15, '0').replace(/^(...)/, '$1-')}`;
   }
 }
 

@@ -55,17 +55,15 @@ export class SimCluster implements Cluster {
   }
 
   withToken(credentials: TokenCredentials): KubeClient {
+    // What cannot change for this client is decided once: the host, the CA bundle, the header value.
+    const wrongHost = credentials.endpoint !== this.endpoint;
+    const caTrusted = credentials.caCert.includes(this.ca.trim());
+    const badHeader = /[\r\n]/.test(credentials.token);
     const check = () => {
-      if (credentials.endpoint !== this.endpoint) {
-        throw new KubeApiError(0, 'Unreachable', `dial tcp: lookup ${hostOf(credentials.endpoint)}: no such host`);
-      }
+      if (wrongHost) throw new KubeApiError(0, 'Unreachable', `dial tcp: lookup ${hostOf(credentials.endpoint)}: no such host`);
       this.reachable(true);
-      if (!credentials.caCert.includes(this.ca.trim())) {
-        throw new KubeApiError(0, 'TLSError', `tls: failed to verify certificate: x509: certificate signed by unknown authority`);
-      }
-      if (/[\r\n]/.test(credentials.token)) {
-        throw new KubeApiError(0, 'ClientError', 'net/http: invalid header field value for "Authorization"');
-      }
+      if (!caTrusted) throw new KubeApiError(0, 'TLSError', 'tls: failed to verify certificate: x509: certificate signed by unknown authority');
+      if (badHeader) throw new KubeApiError(0, 'ClientError', 'net/http: invalid header field value for "Authorization"');
     };
     return this.client({ kind: 'token', token: credentials.token }, check);
   }

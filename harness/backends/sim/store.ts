@@ -114,6 +114,7 @@ export class CompactStore implements KindStore {
   private readonly namespaces = new Interner();
   private readonly bodies = new Interner();
   private readonly index = new Map<number, Map<string, number>>();
+  private lastTs = { text: '', ms: 0 };
   /** uid from the resourceVersion the object was created at (the server assigns uids that way). */
   private readonly uidOf: (rv: number) => string;
 
@@ -137,7 +138,7 @@ export class CompactStore implements KindStore {
   }
   put(obj: KubeObject): void {
     const { name, namespace = '', resourceVersion, creationTimestamp, uid: _uid, ...restMeta } = obj.metadata;
-    const body = JSON.stringify({ ...obj, metadata: restMeta }).split(name).join(NAME_MARK);
+    const body = JSON.stringify({ ...obj, metadata: restMeta }).replaceAll(name, NAME_MARK);
     const ns = this.namespaces.id(namespace);
     let idx = this.index.get(ns);
     if (!idx) this.index.set(ns, (idx = new Map()));
@@ -156,7 +157,8 @@ export class CompactStore implements KindStore {
       this.born[r] = Number(resourceVersion);
     }
     this.rv[r] = Number(resourceVersion);
-    this.created[r] = creationTimestamp ? Date.parse(creationTimestamp) : 0;
+    if (creationTimestamp !== this.lastTs.text) this.lastTs = { text: creationTimestamp ?? '', ms: creationTimestamp ? Date.parse(creationTimestamp) : 0 };
+    this.created[r] = this.lastTs.ms;
     this.bodyId[r] = this.bodies.id(body);
   }
   delete(namespace: string, name: string): boolean {
@@ -193,7 +195,7 @@ export class CompactStore implements KindStore {
   }
   private materialise(r: number): KubeObject {
     const name = this.names[r] as string;
-    const obj = JSON.parse((this.bodies.values[this.bodyId[r] as number] as string).split(NAME_MARK).join(name)) as KubeObject;
+    const obj = JSON.parse((this.bodies.values[this.bodyId[r] as number] as string).replaceAll(NAME_MARK, name)) as KubeObject;
     const rv = this.rv[r] as number;
     const created = this.created[r] as number;
     const extra = obj.metadata as Record<string, unknown>;

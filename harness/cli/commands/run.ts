@@ -1,10 +1,10 @@
 import { backendNames } from '../../backends/index.ts';
 import { UsageError } from '../../errors.ts';
-import { writeJunit, writeReport } from '../../report/index.ts';
-import { DEFAULT_SCENARIOS, findScenario, runScenario, scenarios, summaryTable, type ScenarioResult } from '../../../scenarios/lib/index.ts';
+import type { ScenarioResult } from '../../report/types.ts';
 import { intFlag, parseFlags, type Command } from '../command.ts';
 
 const DEFAULT_EXECUTIONS = 5000;
+const DEFAULT_SCENARIOS = ['guide', 'day2-add-cluster'];
 
 export const runCommand: Command = {
   name: 'run',
@@ -25,6 +25,9 @@ ${DEFAULT_EXECUTIONS} executions each (~${DEFAULT_EXECUTIONS * DEFAULT_SCENARIOS
   --quiet            no progress lines, only the summary
 `,
   async run(args, io) {
+    // Loaded here so that other commands do not pay for the scenario library.
+    const { findScenario, runScenario, scenarios, summaryTable } = await import('../../../scenarios/lib/index.ts');
+    const { writeJunit, writeReport } = await import('../../report/index.ts');
     const { values, positionals } = parseFlags(
       args,
       {

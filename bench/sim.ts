@@ -1,0 +1,64 @@
+// Sim + FlyteAdmin model at scale: 100 data planes × 1,000,000 executions through the same model code as
+// `flyte-mc run` (placement, FlyteWorkflow create over the sim's token-authenticated, RBAC-checked client,
+// columnar executions table), plus the default `flyte-mc run` wall time. Prints figures; asserts nothing.
+import { performance } from 'node:perf_hooks';
+import { DEFAULT_SCENARIOS, findScenario, runScenario } from '../scenarios/lib/index.ts';
+import { ScenarioContext, type Scenario } from '../scenarios/lib/context.ts';
+import { deployGuide, editTopology } from '../scenarios/lib/steps.ts';
+
+const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
+
+async function defaultRun(): Promise<void> {
+  const t0 = performance.now();
+  let total = 0;
+  for (const name of DEFAULT_SCENARIOS) {
+    const r = await runScenario(findScenario(name) as Scenario, { backend: 'sim', dataPlanes: 2, executions: 5000, seed: 1, log: () => {} });
+    total += r.executions.total;
+    if (!r.passed) throw new Error(`${name} failed: ${r.violations.map((v) => v.message).join('; ')}`);
+  }
+  console.log(`default run (guide + day2-add-cluster, ${total} executions, in-process): ${((performance.now() - t0) / 1000).toFixed(2)} s (goal: flyte-mc run < 3 s wall incl. startup)`);
+}
+
+async function scale(dataPlanes: number, executions: number): Promise<void> {
+  const noop: Scenario = { name: 'bench', summary: '', expectations: [], run: async () => {} };
+  const t0 = performance.now();
+  const ctx = await ScenarioContext.create(noop, { backend: 'sim', dataPlanes, executions, seed: 1, log: () => {} });
+  // A shared label over every data plane with varied weights, plus the starter's one-cluster labels.
+  editTopology(ctx, (t) => ({
+    labels: { ...t.labels, shared: t.dataPlanes.map((d, i) => ({ cluster: d.name, weight: ((i % 4) + 1) / 4 })) },
+    executionClusterLabels: [...t.executionClusterLabels, { project: 'team1', domain: 'staging', value: 'shared' }],
+  }));
+  await deployGuide(ctx);
+  const setup = performance.now() - t0;
+  const admin = ctx.world.admin;
+  const domains = ['development', 'staging', 'production'];
+  const workflows = ['example.training_workflow', 'example.etl', 'example.report'];
+  const reqs = domains.flatMap((domain) => workflows.map((workflow) => ({ project: 'team1', domain, workflow })));
+  global.gc?.();
+  const heap0 = process.memoryUsage();
+  const t1 = performance.now();
+  let failed = 0;
+  for (let i = 0; i < executions; i++) {
+    const idx = await admin.create(reqs[i % reqs.length] as (typeof reqs)[number]);
+    if (admin.executions.phaseAt(idx) === 'FAILED') failed++;
+  }
+  const ms = performance.now() - t1;
+  global.gc?.();
+  const mem = process.memoryUsage();
+  const byCluster = admin.executions.countByCluster();
+  console.log(
+    `${dataPlanes} data planes × ${executions.toLocaleString('en')} executions: setup ${(setup / 1000).toFixed(2)} s, creates ${(ms / 1000).toFixed(2)} s ` +
+      `(${Math.round(executions / (ms / 1000)).toLocaleString('en')}/s), ${failed} failed, ${byCluster.size} clusters used; ` +
+      `heap ${mib(mem.heapUsed)} (+${mib(mem.heapUsed - heap0.heapUsed)}), rss ${mib(mem.rss)} (goal: < 30 s, < 1 GiB)`,
+  );
+  await ctx.world.dispose();
+}
+
+export async function run(): Promise<void> {
+  await defaultRun();
+  const dp = Number(process.env.BENCH_DATAPLANES ?? 100);
+  const n = Number(process.env.BENCH_EXECUTIONS ?? 1_000_000);
+  await scale(dp, n);
+}
+
+if (import.meta.main) await run();
