@@ -79,9 +79,20 @@ function file(files: Map<string, string>, path: string): string {
 }
 
 /** helm install flyte-core-data in one data plane. */
-export async function installDataPlane(ctx: ScenarioContext, name: string): Promise<void> {
+export async function installDataPlane(ctx: ScenarioContext, name: string, timeoutMs = 60_000): Promise<void> {
   const k = ctx.world.dataPlane(name).admin();
   for (const obj of dataPlaneChartObjects()) await k.apply(obj);
+  // A real API server serves a new CRD after a moment (Established); helm's --wait would wait for it too.
+  const deadline = Date.now() + timeoutMs;
+  for (let delay = 5; ; delay = Math.min(delay * 2, 500)) {
+    try {
+      await k.list({ ...FW, namespace: NS });
+      return;
+    } catch (err) {
+      if (!(err instanceof KubeApiError && err.status === 404) || Date.now() > deadline) throw err;
+    }
+    await new Promise((r) => setTimeout(r, delay));
+  }
 }
 
 /** kubectl apply -f dataplanes/<name>/token-secret.yaml (in that data plane). */

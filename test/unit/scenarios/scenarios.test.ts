@@ -73,3 +73,25 @@ describe('flyte-mc run', () => {
     expect(io.out.join('')).toContain('pr-3993-empty-label-map');
   });
 });
+
+describe('Ctrl-C', () => {
+  it('aborting a run tears the World down and reports the scenario as failed', async () => {
+    const { stat } = await import('node:fs/promises');
+    const ac = new AbortController();
+    let dir = '';
+    const slow: Scenario = {
+      name: 'slow',
+      summary: 'interrupted midway',
+      expectations: ['never finishes'],
+      async run(ctx) {
+        dir = ctx.world.credentialsDir;
+        await ctx.step('first', () => ac.abort(new Error('interrupted by SIGINT')));
+        await ctx.step('second', () => {});
+      },
+    };
+    const r = await runScenario(slow, { ...opts, signal: ac.signal });
+    expect(r.passed).toBe(false);
+    expect(r.error).toContain('interrupted');
+    expect(await stat(dir).then(() => true, () => false)).toBe(false);
+  });
+});
