@@ -14,7 +14,7 @@ function colorFor(clusters: string[], c: string): string {
 function distributionChart(rows: readonly DistributionRow[], clusters: string[]): string {
   const groups = new Map<string, DistributionRow[]>();
   for (const r of rows) {
-    const k = `${r.phase} · ${r.label}`;
+    const k = `${r.phase}\u0000${r.label}`;
     groups.set(k, [...(groups.get(k) ?? []), r]);
   }
   const barW = 14;
@@ -25,8 +25,13 @@ function distributionChart(rows: readonly DistributionRow[], clusters: string[])
   let x = left;
   const parts: string[] = [];
   const labels: string[] = [];
-  for (const [k, rs] of groups) {
+  for (const rs of groups.values()) {
+    const first = rs[0] as DistributionRow;
+    const barsW = rs.length * (2 * barW + 6) - 6;
+    const textW = Math.max(first.label.length, first.phase.length) * 6.5;
+    const groupW = Math.max(barsW, textW);
     const start = x;
+    x += (groupW - barsW) / 2;
     for (const r of rs) {
       const col = colorFor(clusters, r.cluster);
       const eh = r.expected * h;
@@ -35,22 +40,24 @@ function distributionChart(rows: readonly DistributionRow[], clusters: string[])
       parts.push(`<rect x="${x + barW + 1}" y="${top + h - oh}" width="${barW}" height="${oh}" fill="${col}"><title>${esc(r.cluster)} observed ${(r.observed * 100).toFixed(1)}% (${r.count} executions)</title></rect>`);
       x += 2 * barW + 6;
     }
-    const p = rs[0]?.pValue ?? 1;
-    labels.push(`<text x="${(start + x - 6) / 2}" y="${top + h + 16}" text-anchor="middle" font-size="11">${esc(k)}</text>`);
-    labels.push(`<text x="${(start + x - 6) / 2}" y="${top + h + 30}" text-anchor="middle" font-size="10" fill="${p < 1e-6 ? '#c00' : '#666'}">p = ${p < 1e-4 ? p.toExponential(1) : p.toFixed(3)}</text>`);
-    x += gap;
+    const mid = start + groupW / 2;
+    const p = first.pValue;
+    labels.push(`<text x="${mid}" y="${top + h + 15}" text-anchor="middle" font-size="11" font-weight="600">${esc(first.label)}</text>`);
+    labels.push(`<text x="${mid}" y="${top + h + 28}" text-anchor="middle" font-size="10" fill="#555">${esc(first.phase)}</text>`);
+    labels.push(`<text x="${mid}" y="${top + h + 41}" text-anchor="middle" font-size="10" fill="${p < 1e-6 ? '#c00' : '#777'}">p = ${p < 1e-4 ? p.toExponential(1) : p.toFixed(3)}</text>`);
+    x = start + groupW + gap;
   }
   const w = Math.max(x, 300);
   const axis = [0, 0.25, 0.5, 0.75, 1]
     .map((t) => `<line x1="${left - 4}" x2="${w}" y1="${top + h - t * h}" y2="${top + h - t * h}" stroke="#e5e5e5"/><text x="${left - 8}" y="${top + h - t * h + 4}" text-anchor="end" font-size="10">${t * 100}%</text>`)
     .join('');
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${top + h + 40}" role="img" aria-label="expected vs observed placement share per label">${axis}${parts.join('')}${labels.join('')}</svg>`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${top + h + 50}" viewBox="0 0 ${w} ${top + h + 50}" role="img" aria-label="expected vs observed placement share per label">${axis}${parts.join('')}${labels.join('')}</svg>`;
 }
 
 /** One horizontal 100% stacked bar per phase: where that phase's executions went. */
 function phaseChart(r: ScenarioResult, clusters: string[]): string {
-  const w = 520;
-  const left = 130;
+  const left = Math.max(130, Math.max(0, ...r.phases.map((p) => p.name.length)) * 6.8 + 12);
+  const w = left + 390;
   const rowH = 28;
   const parts: string[] = [];
   r.phases.forEach((p, i) => {
@@ -66,7 +73,7 @@ function phaseChart(r: ScenarioResult, clusters: string[]): string {
     }
   });
   const h = 20 + r.phases.length * (rowH + 10);
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" role="img" aria-label="placement per phase">${parts.join('')}</svg>`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" role="img" aria-label="placement per phase">${parts.join('')}</svg>`;
 }
 
 function legend(clusters: string[]): string {
