@@ -319,6 +319,23 @@ export class FlyteAdmin {
     return this.executions.insert({ name, project: req.project, domain: req.domain, workflow: req.workflow, label, cluster, phase, mode, source, error });
   }
 
+  /**
+   * A workflow event from a propeller (CreateWorkflowEvent). Event validation (facts §3.5): QUEUED events and
+   * producer ids '' or 'propeller' always pass; any other producer id must equal the stored cluster, or the event is
+   * rejected as IncompatibleCluster (propeller then aborts the workflow). An accepted terminal phase is recorded.
+   */
+  recordEvent(name: string, event: { producerId: string; phase: Phase }): void {
+    const i = this.executions.index(name);
+    if (i === undefined) throw new AdminError('NotFound', `missing entity of type execution with identifier ${name}`);
+    const cluster = this.executions.clusterAt(i);
+    const exempt = event.phase === 'QUEUED' || event.producerId === '' || event.producerId === 'propeller';
+    if (!exempt && event.producerId !== cluster) {
+      throw new AdminError('FailedPrecondition', `IncompatibleCluster: Cluster/producer from event [${event.producerId}] does not match existing workflow execution cluster: [${cluster}]`);
+    }
+    if (isTerminal(this.executions.phaseAt(i))) throw new AdminError('FailedPrecondition', `invalid phase change from ${this.executions.phaseAt(i)} to ${event.phase} for workflow execution ${name}`);
+    if (event.phase !== 'QUEUED') this.executions.setPhase(i, event.phase);
+  }
+
   /** Propeller reported a terminal phase (the workflow finished in its data plane). */
   complete(name: string, phase: Extract<Phase, 'SUCCEEDED' | 'FAILED'> = 'SUCCEEDED'): void {
     const i = this.executions.index(name);

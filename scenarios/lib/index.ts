@@ -5,6 +5,7 @@ import { drainAndRemoveCluster } from './scenarios/drain.ts';
 import { guide } from './scenarios/guide.ts';
 import { labelTypo, relativeWeights } from './scenarios/labels.ts';
 import { childLabelInheritance, emptyLabelMap, labelCase, missingResource, unlabelledTraffic } from './scenarios/reports.ts';
+import { clusterIdMismatch, singleToMulti } from './scenarios/migration.ts';
 import { tokenRotation } from './scenarios/rotation.ts';
 
 export const scenarios: readonly Scenario[] = [
@@ -19,6 +20,8 @@ export const scenarios: readonly Scenario[] = [
   labelCase,
   emptyLabelMap,
   missingResource,
+  singleToMulti,
+  clusterIdMismatch,
 ];
 
 /** What `flyte-mc run` runs with no arguments (keep in sync with harness/cli/commands/run.ts). */

@@ -134,11 +134,13 @@ export async function helmUpgrade(ctx: ScenarioContext, values = valuesOverride(
 }
 
 /** flytectl update execution-cluster-label --attrFile ecl/<file> for every rendered ECL file. */
-export async function applyEclFiles(ctx: ScenarioContext): Promise<number> {
+export async function applyEclFiles(ctx: ScenarioContext, which: (file: { project?: string; domain?: string; workflow?: string }) => boolean = () => true): Promise<number> {
   let n = 0;
   for (const [path, text] of renderFiles(ctx)) {
     if (!path.startsWith('ecl/')) continue;
-    ctx.world.admin.attributes.update(parseEclFile(text));
+    const file = parseEclFile(text);
+    if (!which(file)) continue;
+    ctx.world.admin.attributes.update(file);
     n++;
   }
   return n;
@@ -155,7 +157,7 @@ export async function collectCredentials(ctx: ScenarioContext): Promise<Record<s
  * The guide from "Data Plane Deployment" to "Configure Execution Cluster Labels", each as a named step. Used by the
  * guide scenario and as the starting point of the others.
  */
-export async function deployGuide(ctx: ScenarioContext, prefix = ''): Promise<void> {
+export async function deployGuide(ctx: ScenarioContext, prefix = '', opts: { ecl?: boolean } = {}): Promise<void> {
   const names = ctx.topology.dataPlanes.map((d) => d.name);
   await ctx.step(`${prefix}Data Plane Deployment: start ${names.length} clusters`, async () => {
     for (const n of names) if (!ctx.world.dataPlanes.has(n)) await ctx.world.addDataPlane(n);
@@ -184,6 +186,7 @@ export async function deployGuide(ctx: ScenarioContext, prefix = ''): Promise<vo
       }
     }
   });
+  if (opts.ecl === false) return;
   await ctx.step(`${prefix}Configure Execution Cluster Labels: flytectl update execution-cluster-label`, async () => {
     const n = await applyEclFiles(ctx);
     ctx.expect(n === ctx.topology.executionClusterLabels.length, `rendered ${n} ECL files for ${ctx.topology.executionClusterLabels.length} rows`);
@@ -285,6 +288,10 @@ export async function auditSurvival(ctx: ScenarioContext): Promise<{ checked: nu
     const objs = await c.admin().list(FW).catch(() => [] as KubeObject[]);
     present.set(name, new Set(objs.map((o) => o.metadata.name)));
   }
+  // In-cluster targets (single-cluster mode's "", inCluster entries) run in the control plane.
+  const cp = new Set((await ctx.world.controlPlane.admin().list(FW).catch(() => [] as KubeObject[])).map((o) => o.metadata.name));
+  present.set('', cp);
+  for (const c of admin.config?.clusterConfigs ?? []) if (c.inCluster) present.set(c.name, cp);
   const lost: string[] = [];
   const unterminable: string[] = [];
   let checked = 0;

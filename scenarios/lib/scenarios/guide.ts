@@ -1,7 +1,7 @@
 // The whole multicluster guide, steps named as in the guide, on any backend.
 import { parseEclFile } from '../../../harness/admin/attributes.ts';
 import type { Scenario } from '../context.ts';
-import { deployGuide, renderFiles, workloadPhase } from '../steps.ts';
+import { applyEclFiles, deployGuide, renderFiles, workloadPhase } from '../steps.ts';
 
 export const guide: Scenario = {
   name: 'guide',
@@ -21,7 +21,14 @@ export const guide: Scenario = {
         ctx.expect(files.has(p), `render should produce ${p}`);
       }
     });
-    await deployGuide(ctx);
+    await deployGuide(ctx, '', { ecl: false });
+    await ctx.step('Configure Execution Cluster Labels: flytectl update execution-cluster-label --attrFile ecl.yaml (project-domain rows)', async () => {
+      const n = await applyEclFiles(ctx, (f) => !f.workflow);
+      ctx.expect(n > 0, 'the topology should have project-domain execution cluster labels');
+    });
+    const half = Math.ceil(ctx.opts.executions / 2);
+    const r1 = await ctx.step(`Execute a workflow indicating project and domain (${half} executions)`, () => workloadPhase(ctx, 'project-domain labels', half));
+    await ctx.step('Update execution cluster label of the workflow (workflow-ecl.yaml)', () => applyEclFiles(ctx, (f) => !!f.workflow));
     await ctx.step('Configure Execution Cluster Labels: check flytectl get execution-cluster-label', () => {
       const a = ctx.world.admin.attributes;
       for (const [path, text] of renderFiles(ctx)) {
@@ -31,8 +38,9 @@ export const guide: Scenario = {
         ctx.expect(row.value === f.value, `flytectl get for ${path} should return ${f.value}, got ${row.value}`);
       }
     });
-    const n = ctx.opts.executions;
-    const r = await ctx.step(`Execute a workflow indicating project and domain (${n} executions)`, () => workloadPhase(ctx, 'guide', n));
+    const n2 = ctx.opts.executions - half;
+    const r2 = await ctx.step(`Execute a workflow indicating project and domain, workflow label in place (${n2} executions)`, () => workloadPhase(ctx, 'workflow label too', n2));
+    const r = { from: r1.from, to: r2.to, failed: r1.failed + r2.failed };
     await ctx.step('Check placement: labelled project-domains on their label, the workflow ECL for its workflow', () => {
       const admin = ctx.world.admin;
       ctx.expect(r.failed === 0, `${r.failed} executions failed to be created`);

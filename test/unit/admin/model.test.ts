@@ -164,3 +164,33 @@ async function using_(ctx: ScenarioContext, fn: (ctx: ScenarioContext) => Promis
     await ctx.world.dispose();
   }
 }
+
+describe('FlyteAdmin model: restarts and events', () => {
+  it('takes config changes only on a restart (a stored values change alone does nothing)', async () => {
+    await using_(await deployed(), async (ctx) => {
+      const admin = ctx.world.admin;
+      const moved = valuesOverride(ctx).replace(/label2:\n(\s+)- id: dataplane_2/, 'label2:\n$1- id: dataplane_1');
+      await ctx.world.controlPlane.admin().apply({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'flyte-mc-values-override', namespace: 'flyte' },
+        data: { 'values-override.yaml': moved },
+      });
+      expect((await admin.createExecution({ project: 'team1', domain: 'production', workflow: 'w' })).cluster).toBe('dataplane_2');
+      expect((await ctx.world.restartAdmin()).ok).toBe(true);
+      expect((await admin.createExecution({ project: 'team1', domain: 'production', workflow: 'w' })).cluster).toBe('dataplane_1');
+    });
+  });
+
+  it('validates event producers against the stored cluster (IncompatibleCluster), QUEUED and "propeller" exempt', async () => {
+    await using_(await deployed(), async (ctx) => {
+      const admin = ctx.world.admin;
+      const e = await admin.createExecution({ project: 'team1', domain: 'production', workflow: 'w' });
+      admin.recordEvent(e.name, { producerId: 'elsewhere', phase: 'QUEUED' });
+      expect(() => admin.recordEvent(e.name, { producerId: 'dataplane-2', phase: 'SUCCEEDED' })).toThrow(/IncompatibleCluster/);
+      admin.recordEvent(e.name, { producerId: 'propeller', phase: 'RUNNING' });
+      admin.recordEvent(e.name, { producerId: 'dataplane_2', phase: 'SUCCEEDED' });
+      expect(admin.get(e.name)?.phase).toBe('SUCCEEDED');
+    });
+  });
+});

@@ -1,0 +1,7 @@
+#!/usr/bin/env zx
+// Scenario "issue-1929-cluster-id": a propeller cluster-id that differs from the clusterConfigs name gets every workflow event rejected
+// Usage: npx zx scenarios/issue-1929-cluster-id.mjs [--backend sim] [--dataplanes N] [--executions M] [--seed S] [--report DIR] [--junit FILE]
+// A thin wrapper: the logic lives in scenarios/lib (what `flyte-mc run issue-1929-cluster-id` runs in-process).
+import { runFromZx } from './lib/zx.ts';
+
+await runFromZx('issue-1929-cluster-id', import.meta.url);

@@ -1,0 +1,115 @@
+// Two FlyteAdmin behaviours around cluster identity: executions created in single-cluster mode (cluster "") cannot
+// be terminated once admin runs multi-cluster (flyteadmin PR 330 / flyte#2059 lineage, facts §3.5, §9.19), and
+// propeller's cluster-id must equal the clusterConfigs name or every event is rejected (flyte#1929, §3.5, §9.20).
+import { KubeApiError } from '../../../harness/backends/types.ts';
+import type { Scenario } from '../context.ts';
+import { auditSurvival, dataPlaneChartObjects, deployGuide, fixedMix, preflightTopology, runWorkload } from '../steps.ts';
+
+export const singleToMulti: Scenario = {
+  name: 'single-to-multi-cluster',
+  reference: 'flyteorg/flyteadmin PR 330 (flyte#2059), facts §3.5',
+  summary: 'executions from single-cluster mode (cluster "") cannot be terminated after moving to multi-cluster',
+  expectations: [
+    'in single-cluster mode (no clusters section) executions run in the control plane and store cluster ""',
+    'an explicit label in single-cluster mode fails the execution: "execution cluster label X is not supported"',
+    'pre-flight of the move to multi-cluster reports the live executions it would strand',
+    'after the move, terminating an old execution fails (Internal) and the row stays ABORTING; new executions are placed on data planes',
+  ],
+  dataPlanes: 2,
+  async run(ctx) {
+    const cp = ctx.world.controlPlane.admin();
+    await ctx.step('Single cluster: flyte-core with propeller in the control plane, no clusters section', async () => {
+      for (const obj of dataPlaneChartObjects()) await cp.apply(obj);
+      for (let i = 0; ; i++) {
+        try {
+          await cp.list({ apiVersion: 'flyte.lyft.com/v1alpha1', kind: 'FlyteWorkflow', namespace: 'flyte' });
+          break;
+        } catch (err) {
+          if (!(err instanceof KubeApiError && err.status === 404) || i > 600) throw err;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      }
+      const r = await ctx.world.helmUpgrade('flyteadmin:\n  enabled: true\n');
+      ctx.require(r.ok, `single-cluster FlyteAdmin should start: ${r.error}`);
+      ctx.expect(ctx.world.admin.selector?.inCluster === true, 'FlyteAdmin should use its in-cluster selector');
+    });
+    const n = Math.max(5, Math.floor(ctx.opts.executions / 4));
+    const old = await ctx.step(`Run workflows in single-cluster mode (${n})`, async () => {
+      ctx.phase('single cluster');
+      const r = await runWorkload(ctx, n, fixedMix(ctx, 'development'));
+      ctx.expect(r.failed === 0, `${r.failed} executions failed in single-cluster mode`);
+      const labelled = await ctx.world.admin.createExecution({ ...fixedMix(ctx, 'development', 'label1')(0) });
+      ctx.expect(labelled.phase === 'FAILED' && labelled.error === 'execution cluster label label1 is not supported', `a labelled execution should fail, got ${labelled.phase} ${labelled.error}`);
+      for (let i = r.from; i < r.to; i++) ctx.expect(ctx.world.admin.executions.clusterAt(i) === '', 'single-cluster executions store cluster ""');
+      return r;
+    });
+    await ctx.step('Pre-flight of the move to multi-cluster', () => {
+      const pf = preflightTopology(ctx);
+      const hit = pf.findings.find((f) => f.code === 'strands-executions');
+      ctx.expect(hit !== undefined, 'pre-flight should report the executions with cluster "" it would strand');
+      if (hit) ctx.log(`    pre-flight: ${hit.message}`);
+    });
+    await deployGuide(ctx, 'move to multi-cluster: ');
+    await ctx.step('Terminate an execution created in single-cluster mode', async () => {
+      const name = ctx.world.admin.executions.nameAt(old.from);
+      const t = await ctx.world.admin.terminate(name).catch((e: Error & { code?: string }) => e);
+      ctx.expect(t instanceof Error && (t as { code?: string }).code === 'Internal', `terminate should fail with Internal, got ${t instanceof Error ? t.message : 'success'}`);
+      ctx.expect(ctx.world.admin.get(name)?.phase === 'ABORTING', 'the execution should stay ABORTING');
+      const audit = await auditSurvival(ctx);
+      ctx.log(`    ${audit.unterminable.length} single-cluster executions can no longer be terminated`);
+      ctx.expect(audit.unterminable.length === n, `all ${n} old live executions are stranded (found ${audit.unterminable.length})`);
+    });
+    await ctx.step('New executions go to the data planes', async () => {
+      ctx.phase('multi cluster');
+      const r = await runWorkload(ctx, n, fixedMix(ctx, 'production'));
+      for (let i = r.from; i < r.to; i++) ctx.expect(ctx.world.admin.executions.clusterAt(i) === 'dataplane_2', 'team1/production should run on dataplane_2');
+    });
+  },
+};
+
+export const clusterIdMismatch: Scenario = {
+  name: 'issue-1929-cluster-id',
+  reference: 'flyteorg/flyte#1929 (flyteadmin PRs 307, 348; flytepropeller PR 378)',
+  summary: 'a propeller cluster-id that differs from the clusterConfigs name gets every workflow event rejected',
+  expectations: [
+    'events from producer "propeller" (the chart default) are accepted from every data plane',
+    'events whose producer id equals the stored cluster name are accepted',
+    'events from a data plane whose cluster-id differs (e.g. "dataplane-2" vs "dataplane_2") are rejected as IncompatibleCluster, so its executions never complete',
+    'QUEUED events are exempt',
+  ],
+  dataPlanes: 2,
+  async run(ctx) {
+    await deployGuide(ctx, 'setup: ');
+    const n = Math.max(10, Math.floor(ctx.opts.executions / 2));
+    const r = await ctx.step(`Run workflows (${n})`, () => runWorkload(ctx, n));
+    const admin = ctx.world.admin;
+    const producer: Record<string, string> = { dataplane_1: 'propeller', dataplane_2: 'dataplane-2' };
+    await ctx.step('Propellers report: dataplane_1 with the default id, dataplane_2 with cluster-id "dataplane-2"', () => {
+      let rejected = 0;
+      let accepted = 0;
+      for (let i = r.from; i < r.to; i++) {
+        const name = admin.executions.nameAt(i);
+        const cluster = admin.executions.clusterAt(i);
+        admin.recordEvent(name, { producerId: producer[cluster] ?? 'propeller', phase: 'QUEUED' });
+        try {
+          admin.recordEvent(name, { producerId: producer[cluster] ?? 'propeller', phase: 'SUCCEEDED' });
+          accepted++;
+          ctx.expect(cluster !== 'dataplane_2', `an event from cluster-id dataplane-2 was accepted for ${name}`);
+        } catch (err) {
+          rejected++;
+          ctx.expect(cluster === 'dataplane_2' && /IncompatibleCluster/.test((err as Error).message), `unexpected rejection for ${name} on ${cluster}: ${(err as Error).message}`);
+        }
+      }
+      ctx.log(`    ${accepted} accepted, ${rejected} rejected as IncompatibleCluster`);
+      ctx.expect(rejected > 0 && accepted > 0, 'both clusters should have run executions');
+    });
+    await ctx.step('Fix: set core.propeller.cluster-id to the clusterConfigs name ("dataplane_2")', () => {
+      for (let i = r.from; i < r.to; i++) {
+        if (admin.executions.clusterAt(i) !== 'dataplane_2') continue;
+        const name = admin.executions.nameAt(i);
+        admin.recordEvent(name, { producerId: 'dataplane_2', phase: 'SUCCEEDED' });
+        ctx.expect(admin.get(name)?.phase === 'SUCCEEDED', `${name} should complete once the ids match`);
+      }
+    });
+  },
+};
