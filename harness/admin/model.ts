@@ -64,6 +64,11 @@ export interface CreateExecutionRequest {
   label?: string;
   /** Parent execution name: a child launched by a launch-plan node inherits the parent's explicit label only (PR 5431). */
   parent?: string;
+  /**
+   * A single-task execution: `workflow` is the task name and FlyteAdmin places it under the synthetic workflow
+   * `.flytegen.<task>`; a failure to create it is returned to the caller and nothing is stored (facts §3.3).
+   */
+  singleTask?: boolean;
 }
 
 interface AdminProcess {
@@ -300,23 +305,25 @@ export class FlyteAdmin {
     if (req.name !== undefined && this.executions.has(name)) throw new AdminError('AlreadyExists', `execution with name ${name} already exists`);
     let label = req.label ?? '';
     if (!label && req.parent) label = this.mustGet(req.parent).label;
+    const workflow = req.singleTask ? `.flytegen.${req.workflow}` : req.workflow;
     let cluster = '';
     let phase: Phase = 'RUNNING';
     let error = '';
     try {
-      cluster = proc.selector.pick({ name, label, project: req.project, domain: req.domain, workflow: req.workflow }, this.attributes.resolver);
+      cluster = proc.selector.pick({ name, label, project: req.project, domain: req.domain, workflow }, this.attributes.resolver);
       const client = proc.clients.get(cluster) as KubeClient;
       try {
-        await client.create(this.flyteWorkflow(name, req.project, req.domain, req.workflow));
+        await client.create(this.flyteWorkflow(name, req.project, req.domain, workflow));
       } catch (err) {
         if (!(err instanceof KubeApiError && err.status === 409)) throw new Error(`failed to create workflow in propeller ${errorMessage(err)}`);
       }
     } catch (err) {
+      if (req.singleTask) throw new AdminError('Internal', errorMessage(err));
       phase = 'FAILED';
       cluster = '';
       error = errorMessage(err);
     }
-    return this.executions.insert({ name, project: req.project, domain: req.domain, workflow: req.workflow, label, cluster, phase, mode, source, error });
+    return this.executions.insert({ name, project: req.project, domain: req.domain, workflow, label, cluster, phase, mode, source, error });
   }
 
   /**

@@ -223,6 +223,7 @@ export async function runWorkload(ctx: ScenarioContext, count: number, mix = def
   const from = admin.executions.size;
   let failed = 0;
   for (let i = 0; i < count; i++) {
+    if ((i & 1023) === 0) ctx.opts.signal?.throwIfAborted();
     const idx = await admin.create(mix(from + i));
     if (admin.executions.phaseAt(idx) === 'FAILED') failed++;
   }

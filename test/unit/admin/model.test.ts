@@ -194,3 +194,19 @@ describe('FlyteAdmin model: restarts and events', () => {
     });
   });
 });
+
+describe('FlyteAdmin model: single-task executions', () => {
+  it('places under .flytegen.<task> and returns a creation failure to the caller without storing it', async () => {
+    await using_(await deployed(), async (ctx) => {
+      const admin = ctx.world.admin;
+      admin.attributes.update({ project: 'team1', domain: 'staging', workflow: '.flytegen.train', value: 'label2' });
+      const ok = await admin.createExecution({ project: 'team1', domain: 'staging', workflow: 'train', singleTask: true });
+      expect(ok).toMatchObject({ workflow: '.flytegen.train', cluster: 'dataplane_2' });
+      await ctx.world.dataPlane('dataplane_2').stop();
+      const before = admin.executions.size;
+      await expect(admin.createExecution({ project: 'team1', domain: 'staging', workflow: 'train', singleTask: true })).rejects.toMatchObject({ code: 'Internal' });
+      expect(admin.executions.size).toBe(before);
+      expect((await admin.createExecution({ project: 'team1', domain: 'staging', workflow: '.flytegen.train' })).phase).toBe('FAILED');
+    });
+  });
+});
