@@ -237,6 +237,22 @@ export class World {
     return this.admin.restart((cm.data as Record<string, string>)['values-override.yaml'] ?? '');
   }
 
+  /**
+   * Lets `ms` of cluster time pass: instantly on a backend with a virtual clock (sim's `elapse`), by waiting
+   * otherwise. Scenarios use it where real API servers need time (e.g. the 10 s token authentication cache).
+   */
+  async elapse(ms: number): Promise<void> {
+    const virtual = (this.backend as Backend & { elapse?: (ms: number) => Promise<void> }).elapse;
+    if (typeof virtual === 'function') return virtual.call(this.backend, ms);
+    await new Promise<void>((resolve, reject) => {
+      const t = setTimeout(resolve, ms);
+      this.signal?.addEventListener('abort', () => {
+        clearTimeout(t);
+        reject(this.signal?.reason ?? new Error('aborted'));
+      }, { once: true });
+    });
+  }
+
   /** Tears everything down (only when the World owns its cleanup stack; otherwise the owner runs it). */
   async dispose(): Promise<CleanupReport[]> {
     this.unbind?.();

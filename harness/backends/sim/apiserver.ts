@@ -16,6 +16,11 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const ADMIN: UserInfo = { name: 'flyte-mc-admin', groups: ['system:masters', 'system:authenticated'] };
+/**
+ * kube-apiserver caches successful token authentications (--authentication-token-cache-ttl... default
+ * TokenSuccessCacheTTL 10s, failures 0): a deleted token Secret's token keeps working for up to 10 seconds.
+ */
+export const TOKEN_SUCCESS_CACHE_MS = 10_000;
 
 export interface ApiServerOptions {
   /** Deterministic key for uids and tokens (cluster name + backend seed). */
@@ -33,6 +38,7 @@ export class SimApiServer {
   /** token → Secret holding it (namespace/name); verified against the store on every use. */
   private readonly tokens = new Map<string, { namespace: string; name: string; b64: string }>();
   private readonly storeOf = new WeakMap<ResourceType, KindStore>();
+  private readonly authCache = new Map<string, { user: UserInfo; until: number }>();
   private readonly uidPrefix: string;
   private revision = 0;
 
@@ -130,6 +136,16 @@ export class SimApiServer {
 
   private authenticate(caller: Caller): UserInfo {
     if (caller.kind === 'admin') return ADMIN;
+    const now = this.opts.now();
+    const cached = this.authCache.get(caller.token);
+    if (cached && now < cached.until) return cached.user;
+    const user = this.validateToken(caller);
+    this.authCache.set(caller.token, { user, until: now + TOKEN_SUCCESS_CACHE_MS });
+    return user;
+  }
+
+  /** The legacy service-account token validator with lookup: the Secret and the service account must still exist. */
+  private validateToken(caller: { token: string }): UserInfo {
     const unauthorized = () => new KubeApiError(401, 'Unauthorized', 'Unauthorized');
     const at = this.tokens.get(caller.token);
     if (!at) throw unauthorized();

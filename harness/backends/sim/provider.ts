@@ -15,9 +15,16 @@ class SimBackend implements Backend {
   readonly info = INFO;
   private readonly clusters = new Map<string, SimCluster>();
   private readonly opts: Required<SimBackendOptions>;
+  private skew = 0;
 
   constructor(opts: SimBackendOptions) {
-    this.opts = { seed: opts.seed ?? 'flyte-mc', now: opts.now ?? Date.now, log: opts.log ?? (() => {}) };
+    const base = opts.now ?? Date.now;
+    this.opts = { seed: opts.seed ?? 'flyte-mc', now: () => base() + this.skew, log: opts.log ?? (() => {}) };
+  }
+
+  /** Lets `ms` of cluster time pass at once (token caches expire, timestamps move); the sim's clock only. */
+  async elapse(ms: number): Promise<void> {
+    this.skew += ms;
   }
 
   async unavailableReason(): Promise<string | undefined> {

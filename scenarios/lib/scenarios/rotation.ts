@@ -7,7 +7,7 @@ export const tokenRotation: Scenario = {
   name: 'token-rotation',
   summary: 'rotate a data plane token: failures until FlyteAdmin restarts with the updated cluster-credentials',
   expectations: [
-    'after the token Secret is recreated, executions placed on that data plane are stored FAILED with no cluster (401), others succeed',
+    'after the token Secret is recreated and the API server\'s 10 s token cache has expired, executions placed on that data plane are stored FAILED with no cluster (401), others succeed',
     'terminating an execution there fails (401) and leaves it ABORTING',
     'a rollout before cluster-credentials is updated fails in the sync init container; the old pod keeps serving (still with the old token)',
     'after updating cluster-credentials and restarting, every execution succeeds and the stuck abort can be retried',
@@ -25,6 +25,7 @@ export const tokenRotation: Scenario = {
       await k.delete(ref);
       await k.create({ apiVersion: 'v1', kind: 'Secret', type: s.type, metadata: { name: ref.name, namespace: ref.namespace, annotations: { 'kubernetes.io/service-account.name': 'flyteadmin' } } });
     });
+    await ctx.step('Wait out the API server\'s token authentication cache (10 s: the old token works until then)', () => ctx.world.elapse(11_000));
     let stuck = '';
     await ctx.step('Without a restart: executions placed on the rotated cluster fail', async () => {
       const r = await runWorkload(ctx, Math.ceil(m / 10));

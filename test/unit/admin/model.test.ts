@@ -86,6 +86,9 @@ describe('FlyteAdmin model: executions', () => {
       const secret = await dp.get(ref);
       await dp.delete(ref);
       await dp.create({ ...secret, data: undefined, metadata: { name: secret.metadata.name, namespace: 'flyte', annotations: { 'kubernetes.io/service-account.name': 'flyteadmin' } } });
+      // The API server still accepts the old token from its 10 s authentication cache.
+      expect((await ctx.world.admin.createExecution({ project: 'team1', domain: 'production', workflow: 'wf' })).phase).toBe('RUNNING');
+      await ctx.world.elapse(10_001);
       const e = await ctx.world.admin.createExecution({ project: 'team1', domain: 'production', workflow: 'wf' });
       expect(e).toMatchObject({ phase: 'FAILED', cluster: '' });
       expect(e.error).toContain('failed to create workflow in propeller Unauthorized');

@@ -126,6 +126,27 @@ describe('sim API server', () => {
     expect(await status(c.withToken({ endpoint: c.endpoint, token: fresh, caCert: c.caCert() }).list(ns))).toBe('ok');
   });
 
+  it('keeps accepting a revoked token for 10 s after its last successful check (apiserver token cache)', async () => {
+    let now = 1_000_000;
+    const c = await createSimBackend({ seed: 't', now: () => now }).createCluster({ name: 'dataplane_1', role: 'data-plane' });
+    const k = c.admin();
+    await k.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'flyte' } });
+    await k.create({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'flyteadmin', namespace: 'flyte' } });
+    await k.create(role);
+    await k.create(binding);
+    await k.create(tokenSecret);
+    const s = await k.get({ apiVersion: 'v1', kind: 'Secret', namespace: 'flyte', name: 'dataplane-1-token' });
+    const token = Buffer.from((s.data as Record<string, string>).token as string, 'base64').toString();
+    const client = c.withToken({ endpoint: c.endpoint, token, caCert: c.caCert() });
+    const ns = { apiVersion: 'v1', kind: 'Namespace' };
+    expect(await status(client.list(ns))).toBe('ok');
+    await k.delete({ apiVersion: 'v1', kind: 'Secret', namespace: 'flyte', name: 'dataplane-1-token' });
+    now += 9_999;
+    expect(await status(client.list(ns))).toBe('ok');
+    now += 2;
+    expect(await status(client.list(ns))).toBe('401 Unauthorized');
+  });
+
   it('fails like Go clients do on a wrong CA, a token with a newline, a stopped or partitioned cluster', async () => {
     const { c, k, token } = await dataPlane();
     await k.create(role);
