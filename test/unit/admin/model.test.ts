@@ -213,3 +213,34 @@ describe('FlyteAdmin model: single-task executions', () => {
     });
   });
 });
+
+describe('FlyteAdmin model: facts §11 placement vectors end to end', () => {
+  it('places the reference names on the reference clusters through the model and the sim', async () => {
+    const names = ['e', 'e1', 'e22', 'e3', 'abc123', 'f8a2b3c4d5e6f7a8b9c0', 'a', 'b', 'c', 'd'];
+    const ctx = await ScenarioContext.create(noop, { backend: 'sim', dataPlanes: 2, executions: 0, seed: 7, log: () => {} });
+    try {
+      ctx.topology = {
+        ...ctx.topology,
+        labels: {
+          half: [{ cluster: 'dataplane_1', weight: 0.5 }, { cluster: 'dataplane_2', weight: 0.5 }],
+          ones: [{ cluster: 'dataplane_1', weight: 1 }, { cluster: 'dataplane_2', weight: 1 }],
+          quarter: [{ cluster: 'dataplane_1', weight: 0.75 }, { cluster: 'dataplane_2', weight: 0.25 }],
+        },
+        executionClusterLabels: [],
+      };
+      await deployGuide(ctx);
+      const run = async (label: string, domain: string) => {
+        const out: number[] = [];
+        for (const name of names) out.push(Number((await ctx.world.admin.createExecution({ project: 'team1', domain, workflow: 'w', label, name: `${name}` })).cluster.slice(-1)));
+        return out;
+      };
+      expect(await run('half', 'development')).toEqual([1, 2, 1, 2, 1, 2, 2, 1, 1, 2]);
+      const quarter = names.map((n) => Number(ctx.world.admin.explain({ project: 'team1', domain: 'staging', workflow: 'w', label: 'quarter', name: n }).cluster.slice(-1)));
+      expect(quarter).toEqual([1, 1, 1, 2, 1, 1, 2, 1, 1, 1]);
+      const ones = names.map((n) => Number(ctx.world.admin.explain({ project: 'team1', domain: 'production', workflow: 'w', label: 'ones', name: n }).cluster.slice(-1)));
+      expect(ones).toEqual([1, 2, 1, 2, 1, 2, 2, 1, 1, 2]);
+    } finally {
+      await ctx.world.dispose();
+    }
+  });
+});
