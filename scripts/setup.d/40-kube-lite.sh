@@ -22,7 +22,8 @@ export CGO_ENABLED=0
 # shellcheck source=../../tools/kube-lite/versions.env
 . "$src/versions.env"
 gover="$(go env GOVERSION)"
-hash="$( (cd "$src" && cat versions.env go.mod go.sum ./*.go; echo "$gover") | sha256sum | cut -c1-16)"
+# The stamp covers what decides the binary: the module, the Go version and this script (its ldflags).
+hash="$( (cd "$src" && cat versions.env go.mod go.sum ./*.go; echo "$gover"; cat "$root/scripts/setup.d/40-kube-lite.sh") | sha256sum | cut -c1-16)"
 dir="$cache/$hash"
 bin="$dir/kube-lite"
 
@@ -42,7 +43,8 @@ minor="${K8S_VERSION#v1.}"; minor="${minor%%.*}"
 ldflags="-s -w"
 for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
   ldflags="$ldflags -X $pkg.gitVersion=$K8S_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor"
-  ldflags="$ldflags -X $pkg.gitTreeState=clean -X $pkg.buildDate=1970-01-01T00:00:00Z"
+  # The module proxy does not carry the release's commit: leave gitCommit empty rather than a placeholder.
+  ldflags="$ldflags -X $pkg.gitTreeState=clean -X $pkg.gitCommit= -X $pkg.buildDate=$(date -u +%FT%TZ)"
 done
 ldflags="$ldflags -X main.etcdVersion=$ETCD_VERSION -X main.sourceHash=$hash"
 
@@ -87,9 +89,8 @@ echo "$hash" > "$tmp/stamp"
 rm -f "$tmp/time.txt"
 rm -rf "$dir"
 mv "$tmp" "$dir"
-# Keep only the current build (hidden .build-* dirs belong to builds in progress).
-for old in "$cache"/*/; do
-  [ "${old%/}" = "$dir" ] || rm -rf "${old%/}"
-done
+# Keep the current and the previous build (a running harness may still be using it); drop older ones.
+# Hidden .build-* dirs belong to builds in progress.
+ls -1dt "$cache"/*/ 2>/dev/null | tail -n +3 | while read -r old; do rm -rf "${old%/}"; done
 log "built $bin ($(du -h "$bin" | cut -f1), peak RSS of the largest build step ${peak_kb} KiB) in ${secs}s"
 done_

@@ -19,6 +19,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"strconv"
 	"syscall"
 	"time"
 
@@ -46,6 +47,7 @@ func main() {
 		os.Exit(2)
 	}
 	sub, rest := os.Args[1], os.Args[2:]
+	exitWithParent()
 	switch sub {
 	case "kube-apiserver":
 		cmd := apiserver.NewAPIServerCommand()
@@ -63,6 +65,26 @@ func main() {
 		usage()
 		os.Exit(2)
 	}
+}
+
+// exitWithParent: when KUBE_LITE_PARENT_PID names our parent, a watchdog sends us SIGTERM (the components'
+// graceful path) once that parent is gone, i.e. we were re-parented, and exits hard if shutdown hangs. It covers
+// the one case the harness cannot clean up itself: its own process being SIGKILLed.
+func exitWithParent() {
+	want, err := strconv.Atoi(os.Getenv("KUBE_LITE_PARENT_PID"))
+	if err != nil || want <= 1 || os.Getppid() != want {
+		return
+	}
+	go func() {
+		for range time.Tick(time.Second) {
+			if os.Getppid() != want {
+				fmt.Fprintln(os.Stderr, "kube-lite: parent process is gone; shutting down")
+				_ = syscall.Kill(os.Getpid(), syscall.SIGTERM)
+				time.Sleep(20 * time.Second)
+				os.Exit(1)
+			}
+		}
+	}()
 }
 
 func usage() {
