@@ -14,6 +14,12 @@ export interface BackendProvider {
 
 const providers: BackendProvider[] = [
   { name: 'sim', summary: 'in-memory API servers (instant, no prerequisites)', create: (o) => createSimBackend(o) },
+  {
+    name: 'process',
+    summary: 'real etcd + kube-apiserver + kube-controller-manager processes on 127.0.0.1 (kube-lite)',
+    // Loaded on demand so the sim path never imports it.
+    create: async (o) => (await import('./process/index.ts')).createProcessBackend(o),
+  },
 ];
 
 /** Adds a provider (process, container, kubeconfig register themselves here). A second registration replaces the first. */

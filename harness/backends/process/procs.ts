@@ -1,0 +1,196 @@
+// Child processes of the process backend. Each runs in its own process group (detached), so stopping it reaches
+// anything it forked: SIGTERM to the group, SIGKILL after a grace period. A process-wide registry makes sure nothing
+// survives us: on 'exit' every live group gets SIGKILL and every registered temp dir is removed (synchronously), and
+// on SIGINT/SIGTERM/SIGHUP the registered async cleanups (backend.dispose) run first.
+import { spawn } from 'node:child_process';
+import { openSync, closeSync, rmSync, readFileSync } from 'node:fs';
+
+export interface ExitInfo {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface ManagedProcess {
+  readonly name: string;
+  readonly pid: number;
+  readonly exited: Promise<ExitInfo>;
+  readonly running: boolean;
+  /** SIGTERM to the group, SIGKILL after `graceMs`. Resolves when the leader has exited. */
+  stop(graceMs: number): Promise<ExitInfo>;
+  /** SIGKILL to the group. */
+  kill(): Promise<ExitInfo>;
+  /** Resident memory of the leader in bytes (0 when gone). */
+  rssBytes(): number;
+}
+
+const liveGroups = new Set<number>();
+const tempDirs = new Set<string>();
+const asyncCleanups = new Set<() => Promise<void>>();
+const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+let installed = false;
+let signalled = false;
+
+function killGroup(pgid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(-pgid, sig);
+  } catch {
+    // ESRCH: already gone
+  }
+}
+
+function onExit(): void {
+  for (const pgid of liveGroups) killGroup(pgid, 'SIGKILL');
+  liveGroups.clear();
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+  tempDirs.clear();
+}
+
+function onSignal(sig: NodeJS.Signals): void {
+  if (signalled) {
+    // Second signal: no more grace.
+    onExit();
+    process.exit(128 + (sig === 'SIGINT' ? 2 : sig === 'SIGHUP' ? 1 : 15));
+  }
+  signalled = true;
+  process.stderr.write(`flyte-mc: ${sig}: stopping ${liveGroups.size} process group(s)\n`);
+  void Promise.allSettled([...asyncCleanups].map((f) => f())).then(() => {
+    onExit();
+    // If nobody else handles the signal, behave as if we had not caught it.
+    if (process.listenerCount(sig) <= 1) {
+      uninstall();
+      process.kill(process.pid, sig);
+    }
+  });
+}
+
+function install(): void {
+  if (installed) return;
+  installed = true;
+  process.on('exit', onExit);
+  for (const s of SIGNALS) process.on(s, onSignal);
+}
+
+function uninstall(): void {
+  if (!installed) return;
+  installed = false;
+  process.removeListener('exit', onExit);
+  for (const s of SIGNALS) process.removeListener(s, onSignal);
+}
+
+function maybeUninstall(): void {
+  if (liveGroups.size === 0 && tempDirs.size === 0 && asyncCleanups.size === 0 && !signalled) uninstall();
+}
+
+/** Registers a temp dir that is removed at process exit unless released earlier. */
+export function trackTempDir(dir: string): () => void {
+  install();
+  tempDirs.add(dir);
+  return () => {
+    tempDirs.delete(dir);
+    maybeUninstall();
+  };
+}
+
+/** Registers an async cleanup to run on SIGINT/SIGTERM/SIGHUP. */
+export function onInterrupt(fn: () => Promise<void>): () => void {
+  install();
+  asyncCleanups.add(fn);
+  return () => {
+    asyncCleanups.delete(fn);
+    maybeUninstall();
+  };
+}
+
+export interface StartOptions {
+  name: string;
+  command: string;
+  args: string[];
+  /** stdout and stderr are appended here. */
+  logFile: string;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+}
+
+export function startProcess(opts: StartOptions): ManagedProcess {
+  install();
+  const fd = openSync(opts.logFile, 'a', 0o600);
+  let child;
+  try {
+    child = spawn(opts.command, opts.args, {
+      detached: true,
+      stdio: ['ignore', fd, fd],
+      // kube-lite's watchdog: the child shuts down if we die without cleaning up (SIGKILL).
+      env: { ...(opts.env ?? process.env), KUBE_LITE_PARENT_PID: String(process.pid) },
+      cwd: opts.cwd,
+    });
+  } finally {
+    closeSync(fd);
+  }
+  const pid = child.pid;
+  if (pid === undefined) {
+    // spawn failed (e.g. ENOENT); the 'error' event follows and must not go unhandled.
+    child.once('error', () => undefined);
+    throw new Error(`could not start ${opts.name} (${opts.command}): no such executable or not runnable`);
+  }
+  liveGroups.add(pid);
+  let running = true;
+  const exited = new Promise<ExitInfo>((resolve) => {
+    child.once('exit', (code, signal) => {
+      running = false;
+      // Anything the leader left in its group goes too.
+      killGroup(pid, 'SIGKILL');
+      liveGroups.delete(pid);
+      maybeUninstall();
+      resolve({ code, signal });
+    });
+    child.once('error', () => {
+      running = false;
+      liveGroups.delete(pid);
+      resolve({ code: -1, signal: null });
+    });
+  });
+  child.unref();
+
+  const stop = async (graceMs: number): Promise<ExitInfo> => {
+    if (!running) return exited;
+    killGroup(pid, 'SIGTERM');
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), graceMs)));
+    const first = await Promise.race([exited, timedOut]);
+    clearTimeout(timer);
+    if (first === 'timeout') killGroup(pid, 'SIGKILL');
+    return exited;
+  };
+  return {
+    name: opts.name,
+    pid,
+    exited,
+    get running() {
+      return running;
+    },
+    stop,
+    kill: async () => {
+      if (running) killGroup(pid, 'SIGKILL');
+      return exited;
+    },
+    rssBytes: () => {
+      if (!running) return 0;
+      try {
+        const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+        return m ? Number(m[1]) * 1024 : 0;
+      } catch {
+        return 0;
+      }
+    },
+  };
+}
+
+/** The last `n` lines of a log file (for error messages; our components do not log secrets). */
+export function logTail(path: string, n = 15): string {
+  try {
+    const lines = readFileSync(path, 'utf8').trimEnd().split('\n');
+    return lines.slice(-n).join('\n');
+  } catch {
+    return '';
+  }
+}
