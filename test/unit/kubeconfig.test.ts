@@ -84,6 +84,19 @@ describe('kubeconfig backend options', () => {
     expect(() => b.contextFor({ name: 'dataplane_4', role: 'data-plane' })).toThrow(/no context left for data plane dataplane_4/);
   });
 
+  it('takes FILE#CONTEXT from per-cluster kubeconfigs (compose writes one per cluster, all "default")', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'flyte-mc-kc-files-'));
+    try {
+      for (const n of ['cp', 'dp1']) await writeFile(join(dir, `${n}.yaml`), buildKubeconfig([{ context: 'default', server: 'https://127.0.0.1:1', caCert: CA, token: n }]));
+      const ok = createKubeconfigBackend({ controlPlane: `${dir}/cp.yaml#default`, dataPlanes: [`${dir}/dp1.yaml#`] });
+      expect(await ok.unavailableReason()).toBeUndefined();
+      const bad = createKubeconfigBackend({ controlPlane: `${dir}/cp.yaml#nope`, dataPlanes: [`${dir}/dp1.yaml#`] });
+      expect(await bad.unavailableReason()).toMatch(/context nope is not in .*cp\.yaml \(have: default\)/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('explains what is missing', async () => {
     expect(await createKubeconfigBackend({ controlPlane: 'x', dataPlanes: 'y' }).unavailableReason().then((r) => r ?? '', () => '')).toMatch(/kubeconfig|KUBECONFIG/);
   });

@@ -18,7 +18,9 @@ export interface KubeconfigBackendOptions extends BackendOptions {
   kubeconfig?: string;
   /** Context of the control plane. */
   controlPlane?: string;
-  /** Contexts of the data planes, in creation order; `NAME=CONTEXT` pins a clusterConfigs name to a context. */
+  /** Contexts of the data planes, in creation order; `NAME=CONTEXT` pins a clusterConfigs name to a context.
+   *  Any context may be written FILE#CONTEXT (FILE# = its current context) to take it from another kubeconfig, e.g.
+   *  the per-cluster files docker-compose.yml writes, whose contexts are all called "default". */
   dataPlanes?: readonly string[] | string;
   /** clusterConfigs endpoint per cluster name or context, when the control plane reaches a cluster by another
    *  address than the kubeconfig's server (e.g. a compose service name): NAME=URL. Default: the server. */
@@ -153,7 +155,8 @@ export class KubeconfigBackend implements Backend {
   readonly dryRun: boolean;
   private readonly opts: ReturnType<typeof resolveKubeconfigOptions>;
   private readonly logFn: (line: string) => void;
-  private kc: Kubeconfig | undefined;
+  private readonly files = new Map<string, Promise<Kubeconfig>>();
+  private ready = false;
   private readonly clusters = new Set<KubeconfigCluster>();
   private readonly usedContexts = new Set<string>();
   private nextDataPlane = 0;
@@ -171,19 +174,38 @@ export class KubeconfigBackend implements Backend {
   }
 
   async unavailableReason(): Promise<string | undefined> {
-    if (!this.opts.kubeconfig) return 'no kubeconfig: pass --kubeconfig FILE (or set FLYTE_MC_KUBECONFIG)';
     if (!this.opts.controlPlane) return 'no control-plane context: pass --control-plane CONTEXT (or FLYTE_MC_CONTROL_PLANE)';
     if (this.opts.dataPlanes.length === 0) return 'no data-plane contexts: pass --data-planes CTX1,CTX2 (or FLYTE_MC_DATA_PLANES)';
-    try {
-      this.kc = await Kubeconfig.load(this.opts.kubeconfig);
-    } catch (err) {
-      return (err as Error).message;
+    const wanted = [this.opts.controlPlane, ...this.opts.dataPlanes.map((d) => d.slice(d.indexOf('=') + 1))];
+    for (const w of wanted) {
+      const { file, context } = this.split(w);
+      if (!file) return `no kubeconfig for context ${context}: pass --kubeconfig FILE (or set FLYTE_MC_KUBECONFIG), or write FILE#CONTEXT`;
+      let kc: Kubeconfig;
+      try {
+        kc = await this.load(file);
+      } catch (err) {
+        return (err as Error).message;
+      }
+      if (context && !kc.contexts().includes(context)) return `context ${context} is not in ${file} (have: ${kc.contexts().join(', ')})`;
+      if (!context && !kc.currentContext) return `${file} has no current-context: write ${file}#CONTEXT`;
     }
-    const have = new Set(this.kc.contexts());
-    const wanted = [this.opts.controlPlane, ...this.opts.dataPlanes.map((d) => d.split('=').pop() as string)];
-    const missing = wanted.filter((c) => !have.has(c));
-    if (missing.length) return `context(s) ${missing.join(', ')} not in ${this.opts.kubeconfig} (have: ${[...have].join(', ')})`;
+    this.ready = true;
     return undefined;
+  }
+
+  private load(file: string): Promise<Kubeconfig> {
+    let p = this.files.get(file);
+    if (!p) {
+      p = Kubeconfig.load(file);
+      this.files.set(file, p);
+    }
+    return p;
+  }
+
+  /** FILE#CONTEXT → both; a plain CONTEXT comes from --kubeconfig. */
+  private split(ref: string): { file: string | undefined; context: string } {
+    const hash = ref.lastIndexOf('#');
+    return hash >= 0 ? { file: ref.slice(0, hash), context: ref.slice(hash + 1) } : { file: this.opts.kubeconfig, context: ref };
   }
 
   /** The context a cluster name maps to. */
@@ -199,13 +221,16 @@ export class KubeconfigBackend implements Backend {
   }
 
   async createCluster(spec: ClusterSpec): Promise<Cluster> {
-    if (!this.kc) {
+    if (!this.ready) {
       const why = await this.unavailableReason();
       if (why) throw new Error(why);
     }
-    const context = this.contextFor(spec);
-    if (this.usedContexts.has(context)) throw new Error(`context ${context} is already used by another cluster of this run`);
-    const creds = await (this.kc as Kubeconfig).resolve(context);
+    const ref = this.contextFor(spec);
+    if (this.usedContexts.has(ref)) throw new Error(`context ${ref} is already used by another cluster of this run`);
+    const { file, context: named } = this.split(ref);
+    const kc = await this.load(file as string);
+    const creds = await kc.resolve(named || (kc.currentContext as string));
+    const context = ref;
     const direct = new HttpKubeClient({
       endpoint: creds.server,
       caCert: creds.caCert,
@@ -220,7 +245,7 @@ export class KubeconfigBackend implements Backend {
       .catch(() => creds.server);
     const endpoint = this.opts.endpoints[spec.name] ?? this.opts.endpoints[context] ?? creds.server;
     const c = new KubeconfigCluster(this, spec, creds, endpoint, issuer, direct);
-    this.usedContexts.add(context);
+    this.usedContexts.add(ref);
     this.clusters.add(c);
     this.log(`${this.dryRun ? '[dry-run] ' : ''}${spec.name}: using context ${context} (${creds.server}, ${version.gitVersion ?? 'unknown version'})${endpoint !== creds.server ? `; the control plane reaches it as ${endpoint}` : ''}`);
     return c;
