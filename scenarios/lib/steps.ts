@@ -223,7 +223,11 @@ export async function runWorkload(ctx: ScenarioContext, count: number, mix = def
   const from = admin.executions.size;
   let failed = 0;
   for (let i = 0; i < count; i++) {
-    if ((i & 1023) === 0) ctx.opts.signal?.throwIfAborted();
+    if ((i & 1023) === 1023) {
+      // The sim answers synchronously, so without this the loop would never let Ctrl-C's handler run.
+      await new Promise((r) => setImmediate(r));
+      ctx.opts.signal?.throwIfAborted();
+    }
     const idx = await admin.create(mix(from + i));
     if (admin.executions.phaseAt(idx) === 'FAILED') failed++;
   }

@@ -95,3 +95,16 @@ describe('Ctrl-C', () => {
     expect(await stat(dir).then(() => true, () => false)).toBe(false);
   });
 });
+
+describe('Ctrl-C during a workload', () => {
+  it('interrupts a long sim workload promptly (the loop yields to the event loop)', async () => {
+    const { guide } = await import('../../../scenarios/lib/scenarios/guide.ts');
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(new Error('interrupted by SIGINT')), 300);
+    const t0 = performance.now();
+    const r = await runScenario(guide, { ...opts, executions: 50_000_000, signal: ac.signal });
+    expect(performance.now() - t0).toBeLessThan(15_000);
+    expect(r.passed).toBe(false);
+    expect(r.error).toContain('interrupted by SIGINT');
+  });
+});
