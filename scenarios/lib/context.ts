@@ -29,6 +29,8 @@ export interface Scenario {
   expectations: string[];
   /** Default data planes when the caller does not pin them. */
   dataPlanes?: number;
+  /** The fewest data planes the scenario's steps need (it names dataplane_2, dataplane_3, ...). @defaultValue 1 */
+  minDataPlanes?: number;
   run(ctx: ScenarioContext): Promise<void>;
 }
 

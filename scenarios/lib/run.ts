@@ -8,7 +8,11 @@ export async function runScenario(scenario: Scenario, opts: ScenarioOptions & { 
   const t0 = performance.now();
   const cleanup = opts.cleanup ?? new CleanupStack();
   const unbind = opts.signal && !opts.cleanup ? cleanup.bindTo(opts.signal) : undefined;
-  const dataPlanes = opts.dataPlanesPinned ? opts.dataPlanes : (scenario.dataPlanes ?? opts.dataPlanes);
+  let dataPlanes = opts.dataPlanesPinned ? opts.dataPlanes : (scenario.dataPlanes ?? opts.dataPlanes);
+  if (dataPlanes < (scenario.minDataPlanes ?? 1)) {
+    opts.log(`[${scenario.name}] needs at least ${scenario.minDataPlanes} data planes; using ${scenario.minDataPlanes} instead of ${dataPlanes}`);
+    dataPlanes = scenario.minDataPlanes ?? 1;
+  }
   let ctx: ScenarioContext | undefined;
   let error: string | undefined;
   opts.log(`[${scenario.name}] ${scenario.summary}`);

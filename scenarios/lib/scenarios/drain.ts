@@ -12,6 +12,7 @@ export const drainAndRemoveCluster: Scenario = {
     'applied anyway, terminate of such an execution fails with "invalid cluster target <name>" and the row stays ABORTING (FlyteAdmin behaviour, facts §3.5)',
   ],
   dataPlanes: 3,
+  minDataPlanes: 3,
   async run(ctx) {
     await deployGuide(ctx, 'setup: ');
     const m = ctx.opts.executions;

@@ -56,6 +56,7 @@ export const relativeWeights: Scenario = {
     'a weight of 3 (to say 3:1) makes FlyteAdmin refuse to start: "invalid weight 3.000000, index 0"; the old pod keeps serving',
   ],
   dataPlanes: 3,
+  minDataPlanes: 3,
   async run(ctx) {
     await ctx.step('Write labels with relative weights', () => {
       editTopology(ctx, (t) => ({

@@ -16,6 +16,7 @@ export const singleToMulti: Scenario = {
     'after the move, terminating an old execution fails (Internal) and the row stays ABORTING; new executions are placed on data planes',
   ],
   dataPlanes: 2,
+  minDataPlanes: 2,
   async run(ctx) {
     const cp = ctx.world.controlPlane.admin();
     await ctx.step('Single cluster: flyte-core with propeller in the control plane, no clusters section', async () => {
@@ -78,6 +79,7 @@ export const clusterIdMismatch: Scenario = {
     'QUEUED events are exempt',
   ],
   dataPlanes: 2,
+  minDataPlanes: 2,
   async run(ctx) {
     await deployGuide(ctx, 'setup: ');
     const n = Math.max(10, Math.floor(ctx.opts.executions / 2));
