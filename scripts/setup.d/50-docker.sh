@@ -2,7 +2,7 @@
 # container tier: a running Docker engine and two local images made without pulling anything (`docker import` of a
 # tarball, no base image, no registry):
 #   flyte-mc/busybox:local          static busybox only (Debian busybox-static); small image for Docker plumbing tests
-#   flyte-mc/kube-lite:<hash>       the same + the kube-lite binary built by 40-kube-lite.sh (<hash> = its cache key),
+#   flyte-mc/kube-lite:<hash>       the same + the current kube-lite build of 40-kube-lite.sh (<hash> = its cache key),
 #                                   also tagged flyte-mc/kube-lite:latest; the container backend runs clusters from it
 # As root it installs docker.io (and busybox-static) when missing, starts dockerd when it is not answering (log in
 # the cache folder), and raises fs.inotify.max_user_instances to 512 (k3s needs more than the default 128).
@@ -83,13 +83,18 @@ if ! docker image inspect flyte-mc/busybox:local >/dev/null 2>&1 \
   log "built flyte-mc/busybox:local (busybox $bb_version)"
 fi
 
-# The kube-lite binary: 40-kube-lite.sh keeps exactly one build, in $cache/kube-lite/<hash>/ with a stamp.
+# The kube-lite binary: 40-kube-lite.sh builds into $cache/kube-lite/<hash>/ and points $cache/kube-lite/current at
+# the build in use (older layouts: the only dir with a matching stamp).
 bin=""
-for stamp in "$cache"/kube-lite/*/stamp; do
-  [ -f "$stamp" ] || continue
-  d="$(dirname "$stamp")"
-  if [ "$(cat "$stamp")" = "$(basename "$d")" ] && [ -x "$d/kube-lite" ]; then bin="$d/kube-lite"; fi
-done
+if [ -f "$cache/kube-lite/current" ] && [ -x "$cache/kube-lite/$(cat "$cache/kube-lite/current")/kube-lite" ]; then
+  bin="$cache/kube-lite/$(cat "$cache/kube-lite/current")/kube-lite"
+else
+  for stamp in "$cache"/kube-lite/*/stamp; do
+    [ -f "$stamp" ] || continue
+    d="$(dirname "$stamp")"
+    if [ "$(cat "$stamp")" = "$(basename "$d")" ] && [ -x "$d/kube-lite" ]; then bin="$d/kube-lite"; fi
+  done
+fi
 if [ -z "$bin" ]; then
   log "no kube-lite binary in $cache/kube-lite (40-kube-lite.sh builds it); the container backend will skip"
   exit 1
@@ -106,8 +111,10 @@ if ! docker image inspect "$image" >/dev/null 2>&1; then
   log "built $image in $(( $(date +%s) - start ))s"
 fi
 docker tag "$image" flyte-mc/kube-lite:latest
-# Remove images of older kube-lite builds.
+# Remove images of kube-lite builds no longer in the cache.
 docker image ls --filter label=org.flyte-mc.kube-lite --format '{{.Repository}}:{{.Tag}}' | while read -r old; do
-  case "$old" in "$image"|flyte-mc/kube-lite:latest) ;; *) docker image rm "$old" >/dev/null 2>&1 || true ;; esac
+  tag="${old##*:}"
+  case "$old" in "$image"|flyte-mc/kube-lite:latest) continue ;; esac
+  [ -d "$cache/kube-lite/$tag" ] || docker image rm "$old" >/dev/null 2>&1 || true
 done
 exit 0
