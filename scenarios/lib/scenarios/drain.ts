@@ -1,7 +1,7 @@
 // Draining a data plane: the safe order (disable + drop from labels, let executions finish or terminate them,
 // then remove the entry) and the unsafe one (remove the entry while executions run: they are stranded).
 import type { Scenario } from '../context.ts';
-import { auditSurvival, deployGuide, editTopology, helmUpgrade, labelsWithout, liveOn, preflightTopology, workloadPhase } from '../steps.ts';
+import { auditSurvival, deployGuide, editTopology, fixedMix, helmUpgrade, labelsWithout, liveOn, preflightTopology, workloadPhase } from '../steps.ts';
 
 export const drainAndRemoveCluster: Scenario = {
   name: 'drain-and-remove-cluster',
@@ -16,8 +16,15 @@ export const drainAndRemoveCluster: Scenario = {
   async run(ctx) {
     await deployGuide(ctx, 'setup: ');
     const m = ctx.opts.executions;
-    await ctx.step(`Run workflows on 3 clusters (${Math.ceil(m / 3)})`, () => workloadPhase(ctx, 'before drain', Math.ceil(m / 3)));
     const drained = 'dataplane_3';
+    await ctx.step(`Run workflows on every cluster (${Math.ceil(m / 3)}), a few labelled for ${drained} and dataplane_2`, async () => {
+      await workloadPhase(ctx, 'before drain', Math.ceil(m / 3));
+      // Make sure both clusters this scenario drains and removes have work, whatever the names drew.
+      for (let i = 0; i < 3; i++) {
+        await ctx.world.admin.createExecution({ ...fixedMix(ctx, 'staging', 'label3')(i) });
+        await ctx.world.admin.createExecution({ ...fixedMix(ctx, 'staging', 'label2')(i) });
+      }
+    });
     await ctx.step(`Safe 1: disable ${drained} and drop it from every label`, async () => {
       editTopology(ctx, (t) => ({
         dataPlanes: t.dataPlanes.map((d) => (d.name === drained ? { ...d, enabled: false } : d)),

@@ -35,8 +35,10 @@ export const unlabelledTraffic: Scenario = {
       measureDistribution(ctx, 'no default label', r.from, r.to);
       let onGpu = 0;
       for (let i = r.from; i < r.to; i++) if (ctx.world.admin.executions.clusterAt(i) === 'dataplane_3') onGpu++;
-      ctx.expect(onGpu > 0, 'unlabelled executions should reach the gpu cluster (the reported behaviour)');
-      ctx.log(`    ${onGpu} of ${r.to - r.from} unlabelled executions landed on the gpu cluster`);
+      const list = ctx.world.admin.explain({ ...fixedMix(ctx, 'development')(0), name: ctx.world.admin.executions.nameAt(r.from) }).list;
+      const share = list?.entries.find((e) => e.id === 'dataplane_3');
+      ctx.expect(list?.label === null && share !== undefined, 'unlabelled executions should be placed over all enabled clusters, the gpu cluster included (the reported behaviour)');
+      ctx.log(`    ${onGpu} of ${r.to - r.from} unlabelled executions landed on the gpu cluster (expected share ${share ? (((share.to - share.from) / (list?.total ?? 1)) * 100).toFixed(0) : 0}%)`);
       const pf = preflightTopology(ctx);
       ctx.expect(pf.findings.some((f) => f.code === 'unlabelled-traffic-reaches-cluster' && f.message.includes('dataplane_3')), 'pre-flight should warn about dataplane_3');
     });
@@ -90,16 +92,16 @@ export const childLabelInheritance: Scenario = {
       const admin = ctx.world.admin;
       const from = admin.executions.size;
       let inherited = 0;
-      const clusters = new Set<string>();
+      let ownLookup = 0;
       for (let i = 0; i < n; i++) {
         const p = await admin.createExecution({ project: 'team1', domain: 'production', workflow: 'parent' });
         const c = await admin.createExecution({ project: 'team1', domain: 'staging', workflow: 'child', parent: p.name });
         if (c.label !== '') inherited++;
-        clusters.add(c.cluster);
+        if (admin.explain({ ...c }).rule === 'all-enabled-clusters') ownLookup++;
       }
       measureDistribution(ctx, 'children of attribute-labelled parents', from, admin.executions.size);
       ctx.expect(inherited === 0, `${inherited} children inherited a label that came from matchable attributes`);
-      ctx.expect(clusters.size > 1, `those children should spread over the enabled clusters by their own lookup, reached only ${[...clusters].join(', ')}`);
+      ctx.expect(ownLookup === n, `${n - ownLookup} children were not placed by their own lookup (team1/staging has no row: all enabled clusters)`);
     });
     await ctx.step('Relaunch keeps the explicit label', async () => {
       const admin = ctx.world.admin;
@@ -142,7 +144,11 @@ export const labelCase: Scenario = {
       ctx.phase('map form: GPU');
       const r = await runWorkload(ctx, third, fixedMix(ctx, 'staging'));
       measureDistribution(ctx, 'map form: GPU', r.from, r.to);
-      ctx.expect(countOn(r.from, r.to, 'dataplane_1') > 0, 'executions should fall back to all clusters (some on dataplane_1)');
+      let notFallback = 0;
+      for (let i = r.from; i < r.to; i++) {
+        if (ctx.world.admin.explain({ ...ctx.world.admin.executions.at(i) }).rule !== 'all-enabled-clusters') notFallback++;
+      }
+      ctx.expect(notFallback === 0, `${notFallback} executions were not placed by the all-enabled-clusters fallback`);
     });
     await ctx.step(`List form: labelClusterMap as a list of one-key maps; run again (${third})`, async () => {
       const values = parseYaml(valuesOverride(ctx)) as { configmap: { clusters: { labelClusterMap: Record<string, unknown> } } };

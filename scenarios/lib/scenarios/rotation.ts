@@ -17,7 +17,8 @@ export const tokenRotation: Scenario = {
     await deployGuide(ctx, 'setup: ');
     const m = ctx.opts.executions;
     const dp = 'dataplane_1';
-    await ctx.step(`Run workflows (${Math.ceil(m / 3)})`, () => workloadPhase(ctx, 'before rotation', Math.ceil(m / 3)));
+    const batch = Math.max(10, Math.ceil(m / 3));
+    await ctx.step(`Run workflows (${batch})`, () => workloadPhase(ctx, 'before rotation', batch));
     await ctx.step(`Rotate: delete and recreate the flyteadmin token Secret in ${dp}`, async () => {
       const k = ctx.world.dataPlane(dp).admin();
       const ref = { apiVersion: 'v1', kind: 'Secret', namespace: 'flyte', name: 'dataplane-1-token' };
@@ -28,7 +29,7 @@ export const tokenRotation: Scenario = {
     await ctx.step('Wait out the API server\'s token authentication cache (10 s: the old token works until then)', () => ctx.world.elapse(11_000));
     let stuck = '';
     await ctx.step('Without a restart: executions placed on the rotated cluster fail', async () => {
-      const r = await runWorkload(ctx, Math.ceil(m / 10));
+      const r = await runWorkload(ctx, Math.max(10, Math.ceil(m / 10)));
       const admin = ctx.world.admin;
       let wrong = 0;
       for (let i = r.from; i < r.to; i++) {
@@ -56,8 +57,8 @@ export const tokenRotation: Scenario = {
       const r = await ctx.world.restartAdmin();
       ctx.require(r.ok, `FlyteAdmin should start with the new token: ${r.error}`);
     });
-    await ctx.step(`After the restart: run workflows (${Math.ceil(m / 3)}) and retry the stuck abort`, async () => {
-      const r = await workloadPhase(ctx, 'after restart', Math.ceil(m / 3));
+    await ctx.step(`After the restart: run workflows (${batch}) and retry the stuck abort`, async () => {
+      const r = await workloadPhase(ctx, 'after restart', batch);
       ctx.expect(r.failed === 0, `${r.failed} executions failed after the restart`);
       const t = await ctx.world.admin.terminate(stuck).catch((e: Error) => e);
       ctx.expect(!(t instanceof Error) && t.phase === 'ABORTED', `retrying the abort should succeed: ${(t as Error).message}`);
