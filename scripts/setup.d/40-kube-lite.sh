@@ -15,6 +15,8 @@ if ! command -v go >/dev/null 2>&1; then
   log "Go is not installed (kube-lite needs go >= 1.25 on PATH and the Go module proxy); install Go and re-run"
   exit 1
 fi
+# The process backend signs its per-cluster certificates with the openssl CLI.
+command -v openssl >/dev/null 2>&1 || log "warning: openssl not found; the process backend needs it (apt-get install openssl)"
 export GOFLAGS="${GOFLAGS:--buildvcs=false}"
 export GOTOOLCHAIN="${GOTOOLCHAIN:-local}"
 export CGO_ENABLED=0
@@ -66,7 +68,9 @@ trap 'exit 143' TERM
 gocache="$(go env GOCACHE)"
 gocache_before="$(du -sh "$gocache" 2>/dev/null | cut -f1 || echo 0)"
 log "downloading Go modules (k8s $K8S_VERSION, etcd $ETCD_VERSION) through $(go env GOPROXY)"
+dl_start=$(date +%s)
 (cd "$src" && go mod download) >&2
+log "modules ready in $(( $(date +%s) - dl_start ))s ($(go env GOMODCACHE))"
 log "building kube-lite $hash with $gover (GOCACHE $gocache_before; a cold build takes many minutes on 2 cores; progress every 60s)"
 start=$(date +%s)
 timer=()

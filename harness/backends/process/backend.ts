@@ -436,7 +436,7 @@ export class ProcessBackend implements Backend {
           Object.assign(pki, again);
           continue;
         }
-        throw new Error(`failed to start cluster ${spec.name}: ${msg}`, { cause: err });
+        throw err;
       }
     }
   }
