@@ -6,6 +6,7 @@
 // through the stored cluster name.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { FLYTEWORKFLOW_API_VERSION } from '../backends/manifests.ts';
 import { KubeApiError, type KubeClient, type KubeObject, type TokenCredentials } from '../backends/types.ts';
 import { parsesAsPem } from '../backends/sim/tokens.ts';
 import { errorMessage } from '../errors.ts';
@@ -79,7 +80,7 @@ interface AdminProcess {
   generation: number;
 }
 
-const FW_API = 'flyte.lyft.com/v1alpha1';
+const FW_API = FLYTEWORKFLOW_API_VERSION;
 
 export class FlyteAdmin {
   readonly executions = new ExecutionsTable();

@@ -10,52 +10,44 @@ import type { ClustersConfig } from '../../harness/placement/index.ts';
 import type { Topology } from '../../harness/topology/index.ts';
 import type { StartAttempt } from '../../harness/admin/model.ts';
 import { isTerminal } from '../../harness/admin/executions.ts';
+import {
+  FLYTE_NAMESPACE,
+  FLYTEWORKFLOW_API_VERSION,
+  flyteadminClusterRoleBinding,
+  flyteadminClusterRoleName,
+  flyteadminServiceAccount,
+  flyteNamespace,
+  flyteWorkflowCrd,
+} from '../../harness/backends/manifests.ts';
 import { KubeApiError, type KubeObject } from '../../harness/backends/types.ts';
 import { render, type ClusterCredentials } from '../../harness/render/index.ts';
 import { ALPHA, gTest } from './stats.ts';
 import type { ScenarioContext } from './context.ts';
 
-const FW = { apiVersion: 'flyte.lyft.com/v1alpha1', kind: 'FlyteWorkflow' };
-const NS = 'flyte';
+const FW = { apiVersion: FLYTEWORKFLOW_API_VERSION, kind: 'FlyteWorkflow' };
+const NS = FLYTE_NAMESPACE;
 export const WORKFLOWS = ['example.training_workflow', 'example.etl', 'example.report'] as const;
 
-/** What `helm install flyte-core-data … --values values-dataplane.yaml` leaves in a data plane (facts §7.5). */
+/**
+ * What `helm install flyte-core-data … --values values-dataplane.yaml` leaves in a data plane (facts §7.5): the
+ * shared data-plane manifests (namespace, CRD, service account, binding), with the chart's own ClusterRole — the
+ * chart's rbacRules grant every verb on its resource list, unlike the least-privilege role of manifests.ts.
+ */
 export function dataPlaneChartObjects(namespace = NS): KubeObject[] {
-  const rbac = 'rbac.authorization.k8s.io/v1';
-  return [
-    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } },
-    {
-      apiVersion: 'apiextensions.k8s.io/v1',
-      kind: 'CustomResourceDefinition',
-      metadata: { name: 'flyteworkflows.flyte.lyft.com' },
-      spec: {
-        group: 'flyte.lyft.com',
-        names: { kind: 'FlyteWorkflow', plural: 'flyteworkflows', singular: 'flyteworkflow', shortNames: ['fly'] },
-        scope: 'Namespaced',
-        versions: [{ name: 'v1alpha1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
+  const opts = { namespace };
+  const chartRole: KubeObject = {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRole',
+    metadata: { name: flyteadminClusterRoleName(opts) },
+    rules: [
+      {
+        apiGroups: ['', 'flyte.lyft.com', 'rbac.authorization.k8s.io'],
+        resources: ['configmaps', 'flyteworkflows', 'namespaces', 'pods', 'resourcequotas', 'roles', 'rolebindings', 'secrets', 'services', 'serviceaccounts', 'spark-role', 'limitranges'],
+        verbs: ['*'],
       },
-    },
-    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'flyteadmin', namespace } },
-    {
-      apiVersion: rbac,
-      kind: 'ClusterRole',
-      metadata: { name: `${namespace}-flyteadmin` },
-      rules: [
-        {
-          apiGroups: ['', 'flyte.lyft.com', 'rbac.authorization.k8s.io'],
-          resources: ['configmaps', 'flyteworkflows', 'namespaces', 'pods', 'resourcequotas', 'roles', 'rolebindings', 'secrets', 'services', 'serviceaccounts', 'spark-role', 'limitranges'],
-          verbs: ['*'],
-        },
-      ],
-    },
-    {
-      apiVersion: rbac,
-      kind: 'ClusterRoleBinding',
-      metadata: { name: `${namespace}-flyteadmin-binding` },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: `${namespace}-flyteadmin` },
-      subjects: [{ kind: 'ServiceAccount', name: 'flyteadmin', namespace }],
-    },
-  ];
+    ],
+  };
+  return [flyteNamespace(opts), flyteWorkflowCrd(), flyteadminServiceAccount(opts), chartRole, flyteadminClusterRoleBinding(opts)];
 }
 
 /** Rendered artifacts of the current topology with the World's endpoints (and credentials when given). */
