@@ -21,6 +21,14 @@ export const FLYTEWORKFLOW_CRD_NAME = `flyteworkflows.${FLYTEWORKFLOW_GROUP}`;
 export interface DataPlaneManifestOptions {
   /** Namespace holding the flyteadmin service account; default `flyte`. */
   namespace?: string;
+  /** Name of the long-lived token Secret; default `flyteadmin-token` (see tokenSecretNameFor for the guide's per-cluster name). */
+  tokenSecretName?: string;
+}
+
+/** The guide's per-cluster token Secret name, as the renderer names it: `dataplane_1` → `dataplane-1-token`. */
+export function tokenSecretNameFor(cluster: string): string {
+  const dns = cluster.toLowerCase().replace(/[^a-z0-9.-]/g, '-').replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '') || 'cluster';
+  return `${dns}-token`;
 }
 
 const labels = { 'app.kubernetes.io/managed-by': 'flyte-mc' };
@@ -103,7 +111,7 @@ export function flyteadminTokenSecret(opts: DataPlaneManifestOptions = {}): Kube
     kind: 'Secret',
     type: 'kubernetes.io/service-account-token',
     metadata: {
-      name: FLYTEADMIN_TOKEN_SECRET,
+      name: opts.tokenSecretName ?? FLYTEADMIN_TOKEN_SECRET,
       namespace,
       labels,
       annotations: { 'kubernetes.io/service-account.name': FLYTEADMIN_SA },

@@ -25,11 +25,14 @@ import {
   flyteWorkflow,
   flyteadminTokenSecret,
   projectDomainNamespace,
+  tokenSecretNameFor,
   type ClusterCredential,
 } from './manifests.ts';
 
 export interface WiringOptions {
   namespace?: string;
+  /** Token Secret name; wireGuide uses the guide's per-cluster name (tokenSecretNameFor) unless this is set. */
+  tokenSecretName?: string;
   /** How long to wait for the CRD to serve and the token Secret to fill. Default 60s. */
   timeoutMs?: number;
   log?: (line: string) => void;
@@ -67,7 +70,7 @@ async function poll<T>(what: string, timeoutMs: number, fn: () => Promise<T | un
  */
 export async function applyDataPlane(client: KubeClient, opts: WiringOptions = {}): Promise<void> {
   const ns = opts.namespace ?? FLYTE_NAMESPACE;
-  for (const obj of dataPlaneManifests({ namespace: ns })) {
+  for (const obj of dataPlaneManifests({ namespace: ns, tokenSecretName: opts.tokenSecretName })) {
     if (obj.kind === 'Secret') await createIfAbsent(client, obj);
     else await client.apply(obj);
   }
@@ -78,8 +81,8 @@ export async function applyDataPlane(client: KubeClient, opts: WiringOptions = {
 }
 
 /** Step 2: the token and CA the cluster's token controller put into the flyteadmin token Secret (raw, decoded). */
-export async function readServiceAccountToken(client: KubeClient, opts: WiringOptions & { secretName?: string } = {}): Promise<{ token: string; caCert: string }> {
-  const ref = { apiVersion: 'v1', kind: 'Secret', name: opts.secretName ?? FLYTEADMIN_TOKEN_SECRET, namespace: opts.namespace ?? FLYTE_NAMESPACE };
+export async function readServiceAccountToken(client: KubeClient, opts: WiringOptions = {}): Promise<{ token: string; caCert: string }> {
+  const ref = { apiVersion: 'v1', kind: 'Secret', name: opts.tokenSecretName ?? FLYTEADMIN_TOKEN_SECRET, namespace: opts.namespace ?? FLYTE_NAMESPACE };
   return poll(`Secret ${ref.namespace}/${ref.name} to hold a token`, opts.timeoutMs ?? 60_000, async () => {
     const s = await client.get(ref);
     const data = (s.data ?? {}) as Record<string, string>;
@@ -135,9 +138,10 @@ export async function wireGuide(opts: WiringOptions & { controlPlane: Cluster; d
   const log = opts.log ?? (() => undefined);
   const creds = await Promise.all(
     opts.dataPlanes.map(async (c) => {
-      await applyDataPlane(c.admin(), opts);
-      log(`${c.spec.name}: namespace, service account, RBAC, CRD and token Secret applied`);
-      const { token, caCert } = await readServiceAccountToken(c.admin(), opts);
+      const per = { ...opts, tokenSecretName: opts.tokenSecretName ?? tokenSecretNameFor(c.spec.name) };
+      await applyDataPlane(c.admin(), per);
+      log(`${c.spec.name}: namespace, service account, RBAC, CRD and token Secret ${per.tokenSecretName} applied`);
+      const { token, caCert } = await readServiceAccountToken(c.admin(), per);
       log(`${c.spec.name}: token Secret filled by the token controller`);
       return { name: c.spec.name, token, caCert };
     }),

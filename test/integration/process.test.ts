@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createProcessBackend, type ProcessBackend, type ProcessCluster } from '../../harness/backends/process/index.ts';
 import { flyteAdminClient, verifyFlyteAdminAccess, wireGuide, type GuideWiring } from '../../harness/backends/wiring.ts';
-import { FLYTEWORKFLOW_API_VERSION, credentialKeys, flyteWorkflow } from '../../harness/backends/manifests.ts';
+import { FLYTEWORKFLOW_API_VERSION, credentialKeys, flyteWorkflow, tokenSecretNameFor } from '../../harness/backends/manifests.ts';
 import { KubeApiError } from '../../harness/backends/types.ts';
 import { skipTier } from '../support/prereq.ts';
 
@@ -101,6 +101,20 @@ describe.skipIf(skip)('process backend', () => {
     expect(oidc.issuer).toBe(cp.issuer);
     expect(oidc.jwks_uri.startsWith('https://127.0.0.1:')).toBe(true);
     expect(new Set([cp, ...dps].map((c) => c.caCert())).size).toBe(3);
+  });
+
+  it('has the token controller fill the guide\'s long-lived token Secret in every data plane', async () => {
+    for (const dp of dps) {
+      const name = tokenSecretNameFor(dp.spec.name);
+      const s = await dp.admin().get({ apiVersion: 'v1', kind: 'Secret', name, namespace: 'flyte' });
+      expect(s.type).toBe('kubernetes.io/service-account-token');
+      const sa = await dp.admin().get({ apiVersion: 'v1', kind: 'ServiceAccount', name: 'flyteadmin', namespace: 'flyte' });
+      // Written by the real token controller: the SA's uid, and data.namespace next to token and ca.crt.
+      expect(s.metadata.annotations?.['kubernetes.io/service-account.uid']).toBe(sa.metadata.uid);
+      const data = s.data as Record<string, string>;
+      expect(Buffer.from(data.namespace!, 'base64').toString()).toBe('flyte');
+      expect(Buffer.from(data['ca.crt']!, 'base64').toString()).toBe(dp.caCert());
+    }
   });
 
   it('writes cluster-credentials and the files exactly as the chart mounts them', async () => {
