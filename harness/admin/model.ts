@@ -409,7 +409,7 @@ export class FlyteAdmin {
     const k = `${project}\u0000${domain}\u0000${workflow}`;
     let c = this.fwCache.get(k);
     if (!c) {
-      c = { ns: this.namespace(project, domain), labels: { project, domain, 'workflow-name': workflow.replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 63) } };
+      c = { ns: this.namespace(project, domain), labels: { project: labelValue(project), domain: labelValue(domain), 'workflow-name': labelValue(workflow) } };
       this.fwCache.set(k, c);
     }
     return {
@@ -421,6 +421,15 @@ export class FlyteAdmin {
       acceptedAt: null,
     };
   }
+}
+
+/** A Kubernetes label value from any string, like flytestdlib's SanitizeLabelValue: invalid characters become '-', at most 63, alphanumeric at both ends. */
+export function labelValue(s: string): string {
+  return s
+    .replace(/[^A-Za-z0-9_.-]/g, '-')
+    .replace(/^[^A-Za-z0-9]+/, '')
+    .slice(0, 63)
+    .replace(/[^A-Za-z0-9]+$/, '');
 }
 
 class StartError extends Error {

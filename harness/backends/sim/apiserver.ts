@@ -15,6 +15,8 @@ const RBAC_KINDS = new Set(['ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBi
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const ADMIN: UserInfo = { name: 'flyte-mc-admin', groups: ['system:masters', 'system:authenticated'] };
 /**
  * kube-apiserver caches successful token authentications (--authentication-token-cache-ttl... default
@@ -170,6 +172,17 @@ export class SimApiServer {
     const syntax = t.kind === 'Namespace' ? DNS_LABEL : RBAC_KINDS.has(t.kind) ? /^[^/%]+$/ : DNS_SUBDOMAIN;
     if (!syntax.test(name) || name.length > (t.kind === 'Namespace' ? 63 : 253)) {
       throw invalid(t, name, `metadata.name: Invalid value: "${name}": a lowercase RFC 1123 ${t.kind === 'Namespace' ? 'label' : 'subdomain'} must consist of lower case alphanumeric characters, '-' or '.'`);
+    }
+    for (const [k, v] of Object.entries(body.metadata.labels ?? {})) {
+      const slash = k.lastIndexOf('/');
+      const prefix = slash >= 0 ? k.slice(0, slash) : '';
+      const key = k.slice(slash + 1);
+      if ((slash >= 0 && !DNS_SUBDOMAIN.test(prefix)) || !LABEL_NAME.test(key) || key.length > 63) {
+        throw invalid(t, name, `metadata.labels: Invalid value: "${k}": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character`);
+      }
+      if (typeof v !== 'string' || !LABEL_VALUE.test(v) || v.length > 63) {
+        throw invalid(t, name, `metadata.labels: Invalid value: "${String(v)}": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character`);
+      }
     }
     if (t.kind === 'Secret') {
       const data = (body.data ?? {}) as Record<string, unknown>;

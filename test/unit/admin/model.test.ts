@@ -244,3 +244,13 @@ describe('FlyteAdmin model: facts §11 placement vectors end to end', () => {
     }
   });
 });
+
+describe('labelValue', () => {
+  it('sanitises like flytestdlib (valid Kubernetes label values)', async () => {
+    const { labelValue } = await import('../../../harness/admin/model.ts');
+    expect(labelValue('.flytegen.train')).toBe('flytegen.train');
+    expect(labelValue('example.training_workflow')).toBe('example.training_workflow');
+    expect(labelValue(`a${'-'.repeat(70)}b`)).toBe('a');
+    expect(labelValue('wf with spaces/slash')).toBe('wf-with-spaces-slash');
+  });
+});

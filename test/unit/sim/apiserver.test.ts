@@ -200,3 +200,14 @@ describe('sim API server', () => {
     expect(await status(k.list({ apiVersion: 'flyte.lyft.com/v1alpha1', kind: 'FlyteWorkflow' }))).toBe('404 NotFound');
   });
 });
+
+describe('sim API server validation', () => {
+  it('rejects invalid label keys and values with 422 as the API server does', async () => {
+    const k = (await createSimBackend().createCluster({ name: 'x', role: 'data-plane' })).admin();
+    const cm = (labels: Record<string, string>) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `c${Object.keys(labels).length}${Object.values(labels)[0]?.length ?? 0}`, namespace: 'default', labels } });
+    expect(await status(k.create(cm({ 'workflow-name': '.flytegen.train' })))).toBe('422 Invalid');
+    expect(await status(k.create(cm({ 'workflow-name': 'x'.repeat(64) })))).toBe('422 Invalid');
+    expect(await status(k.create(cm({ 'bad key!': 'v' })))).toBe('422 Invalid');
+    expect(await status(k.create(cm({ 'app.kubernetes.io/managed-by': 'flyte-mc' })))).toBe('ok');
+  });
+});
