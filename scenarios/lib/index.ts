@@ -1,6 +1,7 @@
 // The scenario library: every scenario by name, in the order `flyte-mc run --list` shows them.
 import type { Scenario } from './context.ts';
 import { day2AddCluster } from './scenarios/day2.ts';
+import { guideAsWritten } from './scenarios/as-written.ts';
 import { drainAndRemoveCluster } from './scenarios/drain.ts';
 import { guide } from './scenarios/guide.ts';
 import { labelTypo, relativeWeights } from './scenarios/labels.ts';
@@ -22,6 +23,7 @@ export const scenarios: readonly Scenario[] = [
   missingResource,
   singleToMulti,
   clusterIdMismatch,
+  guideAsWritten,
 ];
 
 /** What `flyte-mc run` runs with no arguments (keep in sync with harness/cli/commands/run.ts). */
