@@ -95,6 +95,8 @@ export class FlyteAdmin {
   private readonly log: (line: string) => void;
   private generation = 0;
   private readonly fwCache = new Map<string, { ns: string; labels: Record<string, string> }>();
+  /** The syncresources pod's "already applied" cache: namespace/template → checksum. */
+  private readonly syncCache = new Map<string, string>();
 
   constructor(opts: FlyteAdminOptions) {
     this.env = opts.env;
@@ -232,20 +234,38 @@ export class FlyteAdmin {
       throw new StartError('sync-cluster-resources', `panic: ${errorMessage(err)}`);
     }
     const targets = cfg.clusterConfigs.length === 0 ? [''] : cfg.clusterConfigs.filter((c) => c.enabled).map((c) => c.name);
+    const errors = await this.syncPass(clients, targets, undefined);
+    if (errors.length > 0) {
+      throw new StartError('sync-cluster-resources', `Failed to sync cluster resources [${errors.length} errors], first: ${errors[0]}`);
+    }
+  }
+
+  /**
+   * One pass of cluster resource sync (controller.go syncNamespace): every project-domain namespace and quota in every
+   * target. With a cache (the long-running syncresources pod), a template already applied to *any* cluster with the
+   * same content is skipped for *all* clusters (the cache key is namespace + template, not cluster; facts §8).
+   */
+  private async syncPass(clients: Map<string, KubeClient>, targets: readonly string[], cache: Map<string, string> | undefined): Promise<string[]> {
     const errors: string[] = [];
     for (const [project, domains] of this.projects) {
       for (const domain of domains) {
         const ns = this.namespace(project, domain);
         for (const tpl of clusterResourceTemplates(ns)) {
+          const key = `${ns}/${tpl.kind}`;
+          const checksum = JSON.stringify(tpl);
+          if (cache?.get(key) === checksum) continue;
+          let anyOk = false;
           for (const id of targets) {
             const client = clients.get(id) as KubeClient;
             try {
               await client.create(tpl);
+              anyOk = true;
             } catch (err) {
               if (err instanceof KubeApiError && err.status === 409) {
                 try {
                   const cur = await client.get({ apiVersion: tpl.apiVersion, kind: tpl.kind, name: tpl.metadata.name, namespace: tpl.metadata.namespace });
                   await client.apply({ ...tpl, metadata: { ...tpl.metadata, resourceVersion: cur.metadata.resourceVersion } });
+                  anyOk = true;
                   continue;
                 } catch (e2) {
                   err = e2;
@@ -254,12 +274,35 @@ export class FlyteAdmin {
               errors.push(`${id || 'in-cluster'}: ${tpl.kind} ${tpl.metadata.namespace ? `${tpl.metadata.namespace}/` : ''}${tpl.metadata.name}: ${errorMessage(err)}`);
             }
           }
+          if (anyOk) cache?.set(key, checksum);
         }
       }
     }
-    if (errors.length > 0) {
-      throw new StartError('sync-cluster-resources', `Failed to sync cluster resources [${errors.length} errors], first: ${errors[0]}`);
-    }
+    return errors;
+  }
+
+  /** Registers a project (flytectl create project); cluster resource sync creates its namespaces on its next pass. */
+  registerProject(name: string, domains: readonly string[] = ['development', 'staging', 'production']): void {
+    this.projects.set(name, [...domains]);
+  }
+
+  /**
+   * One refresh of the syncresources Deployment (`clusterresource run`, every refreshInterval): like the init
+   * container, but errors are only logged, and its in-memory cache persists until restartSyncResources(). It uses
+   * the clients of the serving configuration.
+   */
+  async syncResourcesPass(): Promise<{ errors: string[] }> {
+    const proc = this.requireServing();
+    const cfg = proc.pod.clusters;
+    const targets = cfg.clusterConfigs.length === 0 ? [''] : cfg.clusterConfigs.filter((c) => c.enabled).map((c) => c.name);
+    const errors = await this.syncPass(proc.clients, targets, this.syncCache);
+    for (const e of errors) this.log(`syncresources: ${e}`);
+    return { errors };
+  }
+
+  /** Restarts the syncresources pod: its applied-templates cache starts empty. */
+  restartSyncResources(): void {
+    this.syncCache.clear();
   }
 
   // ---- executions ----------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import { labelTypo, relativeWeights } from './scenarios/labels.ts';
 import { childLabelInheritance, emptyLabelMap, labelCase, missingResource, unlabelledTraffic } from './scenarios/reports.ts';
 import { clusterIdMismatch, singleToMulti } from './scenarios/migration.ts';
 import { tokenRotation } from './scenarios/rotation.ts';
+import { syncResourcesCache } from './scenarios/syncresources.ts';
 
 export const scenarios: readonly Scenario[] = [
   guide,
@@ -24,6 +25,7 @@ export const scenarios: readonly Scenario[] = [
   singleToMulti,
   clusterIdMismatch,
   guideAsWritten,
+  syncResourcesCache,
 ];
 
 /** What `flyte-mc run` runs with no arguments (keep in sync with harness/cli/commands/run.ts). */
