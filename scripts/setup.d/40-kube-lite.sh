@@ -55,7 +55,8 @@ pid=""
 cleanup() {
   # The build runs in its own process group (setsid): stop all of it, then drop the partial output.
   if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-    kill -TERM -- "-$pid" 2>/dev/null || true
+    # SIGINT is the signal the go command cleans up on; SIGKILL if it is still there after 10s.
+    kill -INT -- "-$pid" 2>/dev/null || true
     for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
     kill -KILL -- "-$pid" 2>/dev/null || true
   fi
@@ -65,6 +66,9 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# go's work dirs go inside our temp dir, so even a killed build leaves nothing in /tmp.
+mkdir -p "$tmp/gotmp"
+export GOTMPDIR="$tmp/gotmp"
 gocache="$(go env GOCACHE)"
 gocache_before="$(du -sh "$gocache" 2>/dev/null | cut -f1 || echo 0)"
 log "downloading Go modules (k8s $K8S_VERSION, etcd $ETCD_VERSION) through $(go env GOPROXY)"
@@ -90,7 +94,7 @@ size="$(stat -c %s "$tmp/kube-lite")"
 printf '{"seconds": %s, "peak_rss_kb": "%s", "size_bytes": %s, "go": "%s", "gocache_before": "%s", "built": "%s"}\n' \
   "$secs" "$peak_kb" "$size" "$gover" "$gocache_before" "$(date -u +%FT%TZ)" > "$tmp/build.json"
 echo "$hash" > "$tmp/stamp"
-rm -f "$tmp/time.txt"
+rm -rf "$tmp/time.txt" "$tmp/gotmp"
 rm -rf "$dir"
 mv "$tmp" "$dir"
 # Keep the current and the previous build (a running harness may still be using it); drop older ones.
