@@ -1,6 +1,7 @@
-// Writes the run's reports: report.json and report.html into a directory, JUnit XML to a file. Atomic writes.
+// Writes the run's reports: report.json and report.html into a directory (other files there are left alone),
+// JUnit XML to a file. Each file is written atomically.
 import { join } from 'node:path';
-import { writeFileAtomic, writeTreeAtomic } from '../fsutil.ts';
+import { writeFileAtomic } from '../fsutil.ts';
 import { reportHtml } from './html.ts';
 import { junitXml } from './junit.ts';
 import type { ScenarioResult } from './types.ts';
@@ -16,11 +17,11 @@ export function reportJson(results: readonly ScenarioResult[], meta: ReportMeta 
 
 export async function writeReport(dir: string, results: readonly ScenarioResult[], meta: ReportMeta = {}): Promise<string[]> {
   const m = { generatedAt: meta.generatedAt ?? new Date().toISOString(), command: meta.command };
-  await writeTreeAtomic(dir, [
-    { path: 'report.json', content: reportJson(results, m) },
-    { path: 'report.html', content: reportHtml(results, m) },
-  ]);
-  return [join(dir, 'report.json'), join(dir, 'report.html')];
+  // File by file (each atomic): DIR may hold other files (e.g. the JUnit XML), and may even be ".".
+  const files = [join(dir, 'report.json'), join(dir, 'report.html')];
+  await writeFileAtomic(files[0] as string, reportJson(results, m));
+  await writeFileAtomic(files[1] as string, reportHtml(results, m));
+  return files;
 }
 
 export async function writeJunit(file: string, results: readonly ScenarioResult[]): Promise<void> {
