@@ -144,6 +144,18 @@ describe.skipIf(skip)('process backend', () => {
     }
   });
 
+  it('grants FlyteAdmin exactly its verbs: quotas and cross-namespace FlyteWorkflow lists yes, namespace deletion no', async () => {
+    const dp = dps[0]!;
+    const w = wiring.clusters.find((c) => c.name === dp.spec.name)!;
+    const client = await flyteAdminClient(dp, w);
+    await expect(
+      client.apply({ apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'project-quota', namespace: 'flytesnacks-development' }, spec: { hard: { 'limits.cpu': '8' } } }),
+    ).resolves.toBeTruthy();
+    await expect(client.list({ apiVersion: FLYTEWORKFLOW_API_VERSION, kind: 'FlyteWorkflow' })).resolves.toBeInstanceOf(Array);
+    await expect(client.delete({ apiVersion: 'v1', kind: 'Namespace', name: 'flytesnacks-development' })).rejects.toMatchObject({ status: 403, reason: 'Forbidden' });
+    await expect(client.list({ apiVersion: 'v1', kind: 'Pod', namespace: 'flytesnacks-development' })).rejects.toMatchObject({ status: 403 });
+  });
+
   it('rejects a token from one data plane on another (distinct service-account keys)', async () => {
     const [a, b] = dps as [ProcessCluster, ProcessCluster];
     const wa = wiring.clusters.find((c) => c.name === a.spec.name)!;
