@@ -20,6 +20,21 @@ const providers: BackendProvider[] = [
     // Loaded on demand so the sim path never imports it.
     create: async (o) => (await import('./process/index.ts')).createProcessBackend(o),
   },
+  {
+    name: 'container',
+    summary: 'kube-lite clusters in Docker containers via testcontainers (local image, no pull)',
+    create: async (o) => (await import('./container/index.ts')).createContainerBackend(o),
+  },
+  {
+    name: 'k3s',
+    summary: 'k3s clusters in Docker via @testcontainers/k3s (the k3s image must be present locally)',
+    create: async (o) => (await import('./k3s/index.ts')).createK3sBackend(o),
+  },
+  {
+    name: 'kubeconfig',
+    summary: 'existing clusters from a kubeconfig; deletes only what it created',
+    create: async (o) => (await import('./kubeconfig/index.ts')).createKubeconfigBackend(o),
+  },
 ];
 
 /** Adds a provider (process, container, kubeconfig register themselves here). A second registration replaces the first. */

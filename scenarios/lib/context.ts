@@ -14,6 +14,8 @@ export interface ScenarioOptions {
   log: (line: string) => void;
   signal?: AbortSignal;
   cleanup?: CleanupStack;
+  /** Backend-specific options from the command line (kubeconfig contexts, images, dry run). */
+  backendOptions?: Readonly<Record<string, unknown>>;
 }
 
 import type { DistributionRow, StepRecord, Violation } from '../../harness/report/types.ts';
@@ -68,7 +70,7 @@ export class ScenarioContext {
     const topology = parseTopology(starterTopologyYaml({ dataPlanes: n }));
     const world = await World.create({
       backend: opts.backend,
-      backendOptions: { seed: `${opts.seed}/${scenario.name}` },
+      backendOptions: { ...opts.backendOptions, seed: `${opts.seed}/${scenario.name}` },
       cleanup: opts.cleanup,
       signal: opts.signal,
       log: (l) => opts.log(`    ${l}`),

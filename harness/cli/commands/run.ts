@@ -6,11 +6,32 @@ import { intFlag, parseFlags, type Command } from '../command.ts';
 const DEFAULT_EXECUTIONS = 5000;
 const DEFAULT_SCENARIOS = ['guide', 'day2-add-cluster'];
 
+/** Backend-specific flags, passed through only when given (backends also read FLYTE_MC_* variables). */
+function backendOptionsFrom(v: {
+  image?: string;
+  kubeconfig?: string;
+  'control-plane'?: string;
+  'data-planes'?: string;
+  endpoint?: string[];
+  'dry-run'?: boolean;
+}): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  if (v.image !== undefined) o.image = v.image;
+  if (v.kubeconfig !== undefined) o.kubeconfig = v.kubeconfig;
+  if (v['control-plane'] !== undefined) o.controlPlane = v['control-plane'];
+  if (v['data-planes'] !== undefined) o.dataPlanes = v['data-planes'];
+  if (v.endpoint !== undefined) o.endpoints = v.endpoint.join(',');
+  if (v['dry-run'] !== undefined) o.dryRun = v['dry-run'];
+  return o;
+}
+
 export const runCommand: Command = {
   name: 'run',
   summary: 'run scenarios (the guide, day 2, drains, rotations, real-world reports) against a backend',
   usage: `Usage: flyte-mc run [SCENARIO...] [--backend sim] [--dataplanes N] [--executions M] [--seed S]
                     [--report DIR] [--junit FILE] [--list] [--quiet]
+                    [--image IMAGE] [--kubeconfig FILE --control-plane CTX --data-planes CTX1,CTX2
+                     [--endpoint NAME=URL]... [--dry-run]]
 
 Runs scenarios in-process, each in its own World (control plane + data planes + the FlyteAdmin model), torn
 down afterwards. With no SCENARIO: ${DEFAULT_SCENARIOS.join(' then ')} on sim, 2 → 3 data planes,
@@ -23,6 +44,14 @@ ${DEFAULT_EXECUTIONS} executions each (~${DEFAULT_EXECUTIONS * DEFAULT_SCENARIOS
   --junit FILE       write JUnit XML for CI
   --list             list the scenarios and exit
   --quiet            no progress lines, only the summary
+  --image IMAGE      container / k3s backends: the cluster image (must be present locally; nothing is pulled)
+  --kubeconfig FILE  kubeconfig backend: the kubeconfig holding the contexts below
+  --control-plane CTX, --data-planes CTX1,CTX2
+                     kubeconfig backend: contexts (FILE#CTX takes a context from another file)
+  --endpoint NAME=URL
+                     kubeconfig backend: clusterConfigs endpoint of a cluster when the control plane reaches it
+                     by another address than the kubeconfig's server (repeatable)
+  --dry-run          kubeconfig backend: print what would be created, change nothing
 `,
   async run(args, io) {
     // Loaded here so that other commands do not pay for the scenario library.
@@ -39,6 +68,12 @@ ${DEFAULT_EXECUTIONS} executions each (~${DEFAULT_EXECUTIONS * DEFAULT_SCENARIOS
         junit: { type: 'string' },
         list: { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
+        image: { type: 'string' },
+        kubeconfig: { type: 'string' },
+        'control-plane': { type: 'string' },
+        'data-planes': { type: 'string' },
+        endpoint: { type: 'string', multiple: true },
+        'dry-run': { type: 'boolean' },
       },
       true,
     );
@@ -58,12 +93,13 @@ ${DEFAULT_EXECUTIONS} executions each (~${DEFAULT_EXECUTIONS * DEFAULT_SCENARIOS
     const dataPlanes = intFlag(values.dataplanes, 'dataplanes', 2, 1, 100);
     const executions = intFlag(values.executions, 'executions', DEFAULT_EXECUTIONS, 0, 100_000_000);
     const seed = intFlag(values.seed, 'seed', 1, 0, 2 ** 32 - 1);
+    const backendOptions = backendOptionsFrom(values);
     const log = values.quiet ? () => {} : (line: string) => io.stderr(`${line}\n`);
     const t0 = performance.now();
     const results: ScenarioResult[] = [];
     for (const s of chosen) {
       if (io.signal.aborted) break;
-      results.push(await runScenario(s, { backend, dataPlanes, dataPlanesPinned: values.dataplanes !== undefined, executions, seed, log, signal: io.signal }));
+      results.push(await runScenario(s, { backend, dataPlanes, dataPlanesPinned: values.dataplanes !== undefined, executions, seed, log, signal: io.signal, backendOptions }));
     }
     io.stdout(`\n${summaryTable(results)}`);
     const passed = results.filter((r) => r.passed).length;
