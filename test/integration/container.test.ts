@@ -5,7 +5,6 @@
 import { describe, expect, it, beforeAll, afterAll } from 'vitest';
 import { connect } from 'node:tls';
 import { getContainerRuntimeClient } from 'testcontainers';
-import { registerBackend } from '../../harness/backends/index.ts';
 import { createContainerBackend, type ContainerBackend, type ContainerCluster } from '../../harness/backends/container/index.ts';
 import { listLabelled } from '../../harness/backends/docker.ts';
 import { KubeApiError } from '../../harness/backends/types.ts';
@@ -113,7 +112,6 @@ describe.skipIf(skip)('container backend', () => {
 });
 
 describe.skipIf(skip)('scenarios on the container backend', () => {
-  registerBackend({ name: 'container', summary: 'kube-lite clusters in Docker containers', create: (o) => createContainerBackend(o) });
   for (const name of ['guide', 'day2-add-cluster']) {
     it(name, async () => {
       const lines: string[] = [];

@@ -2,7 +2,6 @@
 // and skips with the reason elsewhere (no registry here, so no image). Checks the aliased endpoints and kubeconfigs,
 // the guide and day2-add-cluster scenarios, and that no container or network of the run is left.
 import { describe, expect, it, beforeAll, afterAll } from 'vitest';
-import { registerBackend } from '../../harness/backends/index.ts';
 import { listLabelled } from '../../harness/backends/docker.ts';
 import { createK3sBackend, k3sHostProblems, type K3sBackend } from '../../harness/backends/k3s/index.ts';
 import type { Cluster } from '../../harness/backends/types.ts';
@@ -48,7 +47,6 @@ describe.skipIf(skip)('k3s backend', () => {
 });
 
 describe.skipIf(skip)('scenarios on k3s', () => {
-  registerBackend({ name: 'k3s', summary: 'k3s in Docker (K3sContainer)', create: (o) => createK3sBackend(o) });
   for (const name of ['guide', 'day2-add-cluster']) {
     it(name, async () => {
       const lines: string[] = [];
