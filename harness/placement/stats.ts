@@ -1,4 +1,5 @@
-// Goodness of fit for observed placement counts: the G-test (likelihood-ratio) with a chi-square p-value.
+// Goodness of fit for observed placement counts: the G-test (likelihood ratio) against the configured weights,
+// with the chi-square survival function for its p-value.
 
 /** ln Γ(x) for x > 0 (Lanczos, g = 7, n = 9; ~15 significant digits). */
 export function lnGamma(x: number): number {
@@ -62,16 +63,31 @@ export interface GTestResult {
   pValue: number;
 }
 
-/** G = 2 Σ O ln(O/E) over cells with expected share p; df = cells − 1. */
+/**
+ * G = 2 Σ O ln(O/E) over categories with E > 0. An observation in a category with expected share 0 is impossible
+ * under the model: p = 0. One category (or no observations) gives p = 1.
+ */
 export function gTest(observed: readonly number[], expectedShares: readonly number[]): GTestResult {
   const n = observed.reduce((a, b) => a + b, 0);
   let g = 0;
+  let k = 0;
   for (let i = 0; i < observed.length; i++) {
     const o = observed[i]!;
-    const e = n * expectedShares[i]!;
-    if (o > 0) g += o * Math.log(o / e);
+    const p = expectedShares[i]!;
+    if (p <= 0) {
+      if (o > 0) return { g: Infinity, df: Math.max(1, observed.length - 1), pValue: 0 };
+      continue;
+    }
+    k++;
+    if (o > 0) g += 2 * o * Math.log(o / (n * p));
   }
-  g *= 2;
-  const df = observed.length - 1;
-  return { g, df, pValue: df > 0 ? chiSquareSurvival(g, df) : 1 };
+  const df = k - 1;
+  if (n === 0 || df <= 0) return { g: 0, df: Math.max(0, df), pValue: 1 };
+  return { g, df, pValue: chiSquareSurvival(Math.max(0, g), df) };
 }
+
+/**
+ * Significance level for distribution checks. Over fixed name sets the result is deterministic, so α = 1e-6 never
+ * flakes: a failure means the placement disagrees with the weights, not bad luck.
+ */
+export const ALPHA = 1e-6;

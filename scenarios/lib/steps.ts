@@ -21,7 +21,7 @@ import {
 } from '../../harness/backends/manifests.ts';
 import { KubeApiError, type KubeObject } from '../../harness/backends/types.ts';
 import { render, type ClusterCredentials } from '../../harness/render/index.ts';
-import { ALPHA, gTest } from './stats.ts';
+import { ALPHA, gTest } from '../../harness/placement/stats.ts';
 import type { ScenarioContext } from './context.ts';
 
 const FW = { apiVersion: FLYTEWORKFLOW_API_VERSION, kind: 'FlyteWorkflow' };

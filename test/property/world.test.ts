@@ -9,7 +9,7 @@ import { ClusterSelector, clustersConfigFromTopology, type ClustersConfig } from
 import type { Topology } from '../../harness/topology/index.ts';
 import { ScenarioContext, type Scenario } from '../../scenarios/lib/context.ts';
 import { applyEclFiles, auditSurvival, collectCredentials, applyCredentials, createTokenSecret, deployGuide, helmUpgrade, installDataPlane, preflightTopology } from '../../scenarios/lib/steps.ts';
-import { gTest } from '../../scenarios/lib/stats.ts';
+import { gTest } from '../../harness/placement/stats.ts';
 import { NameSource } from '../../harness/admin/names.ts';
 
 const noop: Scenario = { name: 'prop', summary: '', expectations: [], run: async () => {} };
