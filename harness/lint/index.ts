@@ -14,8 +14,6 @@ export interface LintOptions {
   topology?: Topology;
 }
 
-const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
-
 function cmp(a: string | number | undefined, b: string | number | undefined): number {
   if (a === b) return 0;
   if (a === undefined) return -1;

@@ -19,7 +19,6 @@ import { startFakeIssuer, type FakeIssuer } from '../unit/iam/support/oidc.ts';
 const skip = skipTier('moto', motoMissing());
 const ACCOUNT = '210987654321';
 const topologyText = (n: number) => starterTopologyYaml({ dataPlanes: n }).replace('accountId: "123456789012"', `accountId: "${ACCOUNT}"`);
-const WRITES = /^(create|update|attach|add|delete)/;
 
 describe.skipIf(skip)('iam apply against moto', () => {
   let moto: MotoServer;

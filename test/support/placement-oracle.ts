@@ -2,12 +2,11 @@
 // runs it. Flyte's own flytestdlib code answers; see tools/placement-oracle/main.go.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
 import path from 'node:path';
+import { cacheDir } from '../../harness/cache.ts';
 
 export function placementOraclePath(): string {
-  const cache = process.env.FLYTE_MC_CACHE ?? path.join(homedir(), '.cache', 'flyte-mc');
-  return path.join(cache, 'bin', 'placement-oracle');
+  return path.join(cacheDir(), 'bin', 'placement-oracle');
 }
 
 /** undefined when the oracle binary is present, else why not. */

@@ -5,8 +5,9 @@
 // started is registered with the cleanup stack.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { cacheDir } from '../../cache.ts';
 import { wrap } from '../../errors.ts';
 import type { CleanupStack } from '../../lifecycle.ts';
 import { render } from '../../render/index.ts';
@@ -19,7 +20,7 @@ import { Managed, describeExit, freePort, runToCompletion } from './proc.ts';
 
 /** `${FLYTE_MC_CACHE:-$HOME/.cache/flyte-mc}/flyteadmin`, where scripts/setup.d/60-flyteadmin.sh builds. */
 export function flyteadminCacheDir(): string {
-  return join(process.env.FLYTE_MC_CACHE ?? join(homedir(), '.cache', 'flyte-mc'), 'flyteadmin');
+  return join(cacheDir(), 'flyteadmin');
 }
 
 /** The FlyteAdmin binary: $FLYTEADMIN_BIN, else the newest build in the cache; undefined when there is none. */

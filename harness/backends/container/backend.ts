@@ -14,7 +14,7 @@ import { freePort, TcpProxy } from '../process/net.ts';
 import { hostSafeName } from '../process/backend.ts';
 import { kubeconfig } from '../process/pki.ts';
 import { onInterrupt } from '../process/procs.ts';
-import { commandMissing } from '../process/which.ts';
+import { commandMissing } from '../../cache.ts';
 import { ContainerCluster } from './cluster.ts';
 import { buildKubeLiteImage, busyboxMissing } from './image.ts';
 import { startRunNetwork } from './network.ts';

@@ -14,7 +14,7 @@ import { generateClusterPki, kubeconfig, type ClusterPki } from './pki.ts';
 import { freePort, TcpProxy } from './net.ts';
 import { startProcess, logTail, trackTempDir, onInterrupt, type ManagedProcess } from './procs.ts';
 import { findKubeLite } from './binary.ts';
-import { commandMissing } from './which.ts';
+import { commandMissing } from '../../cache.ts';
 
 export const KCM_CONTROLLERS = [
   'serviceaccount-token-controller',

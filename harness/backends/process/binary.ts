@@ -1,24 +1,13 @@
 // Where the kube-lite binary is: built by scripts/setup.d/40-kube-lite.sh into the cache, never into the repo.
 import { execFile } from 'node:child_process';
-import { access, constants, readFile, readdir, stat } from 'node:fs/promises';
-import { homedir } from 'node:os';
+import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { cacheDir, isExecutable as executable } from '../../cache.ts';
 import { promisify } from 'node:util';
 
 const execFileP = promisify(execFile);
 
-export function cacheDir(): string {
-  return process.env.FLYTE_MC_CACHE || join(homedir(), '.cache', 'flyte-mc');
-}
-
-async function executable(path: string): Promise<boolean> {
-  try {
-    await access(path, constants.X_OK);
-    return (await stat(path)).isFile();
-  } catch {
-    return false;
-  }
-}
+export { cacheDir };
 
 /** The binary to run, or undefined. Order: explicit path, $FLYTE_MC_KUBE_LITE, the cache's `current` build, newest build. */
 export async function findKubeLite(explicit?: string): Promise<string | undefined> {

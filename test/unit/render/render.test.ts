@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm, stat, readFile, mkdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
