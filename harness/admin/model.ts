@@ -82,6 +82,17 @@ interface AdminProcess {
 
 const FW_API = FLYTEWORKFLOW_API_VERSION;
 
+/**
+ * FlyteAdmin's rule for a requested execution name (execution_validator.go): after lowercasing it must match
+ * ^[a-z][a-z-0-9]*$ and be at most 63 characters, or CreateExecution fails with InvalidArgument. The placement
+ * seed still uses the name as written (upper case included).
+ */
+export function validateExecutionName(name: string): void {
+  const lower = name.toLowerCase();
+  if (lower.length > 63) throw new AdminError('InvalidArgument', `execution name ${name} is longer than 63 characters`);
+  if (!/^[a-z][a-z0-9-]*$/.test(lower)) throw new AdminError('InvalidArgument', `execution name ${name} must start with a letter and contain only letters, digits and "-"`);
+}
+
 export class FlyteAdmin {
   readonly executions = new ExecutionsTable();
   readonly attributes: MatchableAttributes;
@@ -346,6 +357,7 @@ export class FlyteAdmin {
       throw new AdminError('InvalidArgument', `failed to validate that project [${req.project}] and domain [${req.domain}] are registered`);
     }
     const name = req.name ?? this.generateName();
+    if (req.name !== undefined) validateExecutionName(req.name);
     if (req.name !== undefined && this.executions.has(name)) throw new AdminError('AlreadyExists', `execution with name ${name} already exists`);
     let label = req.label ?? '';
     if (!label && req.parent) label = this.mustGet(req.parent).label;

@@ -254,3 +254,20 @@ describe('labelValue', () => {
     expect(labelValue('wf with spaces/slash')).toBe('wf-with-spaces-slash');
   });
 });
+
+describe('FlyteAdmin model: execution names', () => {
+  it('rejects names FlyteAdmin rejects (InvalidArgument) and seeds placement with the name as written', async () => {
+    await using_(await deployed(), async (ctx) => {
+      const create = (name: string) => ctx.world.admin.createExecution({ project: 'team1', domain: 'staging', workflow: 'w', name });
+      for (const bad of ['1abc', 'has_underscore', 'dot.name', 'x'.repeat(64), 'ünïcode']) {
+        await expect(create(bad), bad).rejects.toMatchObject({ code: 'InvalidArgument' });
+      }
+      // Upper case passes FlyteAdmin's check, but the FlyteWorkflow object is named after the execution and
+      // Kubernetes names are lower case: the data plane's API server refuses it and the execution is stored FAILED.
+      const upper = await create('Upper-Case-1');
+      expect(upper).toMatchObject({ name: 'Upper-Case-1', phase: 'FAILED', cluster: '' });
+      expect(upper.error).toContain('Upper-Case-1');
+      expect(await create('x'.repeat(63))).toMatchObject({ phase: 'RUNNING' });
+    });
+  });
+});
