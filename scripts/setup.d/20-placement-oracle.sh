@@ -9,14 +9,11 @@ src="$root/tools/placement-oracle"
 bindir="${FLYTE_MC_CACHE:-$HOME/.cache/flyte-mc}/bin"
 bin="$bindir/placement-oracle"
 stamp="$bin.stamp"
-log() { echo "20-placement-oracle: $*" >&2; }
+TIER=20-placement-oracle
+# shellcheck source=../lib/setup-common.sh
+. "$root/scripts/lib/setup-common.sh"
 
-if ! command -v go >/dev/null 2>&1; then
-  log "Go is not installed (need go >= 1.26 on PATH to build the placement oracle); install Go and re-run"
-  exit 1
-fi
-export GOFLAGS="${GOFLAGS:--buildvcs=false}"
-export CGO_ENABLED=0
+require_go "go >= 1.26"
 
 hash="$( (cd "$src" && cat go.mod go.sum main.go; go env GOVERSION) | sha256sum | cut -c1-16)"
 if [ -x "$bin" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$hash" ]; then

@@ -9,17 +9,14 @@ set -euo pipefail
 root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
 src="$root/tools/kube-lite"
 cache="${FLYTE_MC_CACHE:-$HOME/.cache/flyte-mc}/kube-lite"
-log() { echo "40-kube-lite: $*" >&2; }
+TIER=40-kube-lite
+# shellcheck source=../lib/setup-common.sh
+. "$root/scripts/lib/setup-common.sh"
 
-if ! command -v go >/dev/null 2>&1; then
-  log "Go is not installed (kube-lite needs go >= 1.25 on PATH and the Go module proxy); install Go and re-run"
-  exit 1
-fi
+require_go "go >= 1.25"
 # The process backend signs its per-cluster certificates with the openssl CLI.
 command -v openssl >/dev/null 2>&1 || log "warning: openssl not found; the process backend needs it (apt-get install openssl)"
-export GOFLAGS="${GOFLAGS:--buildvcs=false}"
 export GOTOOLCHAIN="${GOTOOLCHAIN:-local}"
-export CGO_ENABLED=0
 
 # shellcheck source=../../tools/kube-lite/versions.env
 . "$src/versions.env"
@@ -81,11 +78,7 @@ timer=()
 [ -x /usr/bin/time ] && timer=(/usr/bin/time -f '%e %M' -o "$tmp/time.txt")
 (cd "$src" && exec setsid "${timer[@]}" nice -n 10 go build -trimpath ${KUBE_LITE_BUILD_FLAGS:-} -ldflags "$ldflags" -o "$tmp/kube-lite" .) >&2 &
 pid=$!
-while kill -0 "$pid" 2>/dev/null; do
-  for _ in $(seq 60); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
-  kill -0 "$pid" 2>/dev/null && log "still building ($(( $(date +%s) - start ))s)"
-done
-wait "$pid"
+wait_with_progress "$pid" "$start"
 pid=""
 secs=$(( $(date +%s) - start ))
 peak_kb="$(cut -d' ' -f2 "$tmp/time.txt" 2>/dev/null || echo unknown)"

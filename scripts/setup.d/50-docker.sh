@@ -9,7 +9,9 @@
 # Idempotent: each step is skipped when already done. Not root and no engine → exits 1 with the reason.
 set -euo pipefail
 cache="${FLYTE_MC_CACHE:-$HOME/.cache/flyte-mc}"
-log() { echo "50-docker: $*" >&2; }
+TIER=50-docker
+# shellcheck source=../lib/setup-common.sh
+. "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../lib/setup-common.sh"
 is_root() { [ "$(id -u)" = "0" ]; }
 
 apt_install() {

@@ -14,18 +14,15 @@ set -euo pipefail
 root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
 src="$root/tools/flyteadmin"
 cache="${FLYTE_MC_CACHE:-$HOME/.cache/flyte-mc}/flyteadmin"
-log() { echo "60-flyteadmin: $*" >&2; }
+TIER=60-flyteadmin
+# shellcheck source=../lib/setup-common.sh
+. "$root/scripts/lib/setup-common.sh"
 
 for tool in initdb pg_ctl postgres; do
   command -v "$tool" >/dev/null 2>&1 || log "warning: $tool not on PATH (the real-admin tier launches PostgreSQL 15)"
 done
-if ! command -v go >/dev/null 2>&1; then
-  log "Go is not installed (need go >= 1.26 on PATH to build the FlyteAdmin wrapper)"
-  exit 1
-fi
-export GOFLAGS="${GOFLAGS:--buildvcs=false}"
+require_go "go >= 1.26"
 export GOTOOLCHAIN="${GOTOOLCHAIN:-local}"
-export CGO_ENABLED=0
 
 gover="$(go env GOVERSION)"
 hash="$( (cd "$src" && cat go.mod ./*.go; [ -f go.sum ] && cat go.sum; echo "$gover") | sha256sum | cut -c1-16)"
@@ -63,11 +60,7 @@ log "building FlyteAdmin wrapper $hash with $gover (cold: many minutes on 2 core
 start=$(date +%s)
 (cd "$tmp" && nice -n 10 go build -trimpath ${FLYTEADMIN_BUILD_FLAGS:-} -ldflags "-s -w" -o "$tmp/out/flyteadmin" .) >&2 &
 pid=$!
-while kill -0 "$pid" 2>/dev/null; do
-  for _ in $(seq 60); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
-  kill -0 "$pid" 2>/dev/null && log "still building ($(( $(date +%s) - start ))s)"
-done
-wait "$pid"
+wait_with_progress "$pid" "$start"
 "$tmp/out/flyteadmin" --help >/dev/null
 echo "$hash" > "$tmp/out/stamp"
 rm -rf "$dir"
