@@ -75,7 +75,7 @@ import() {
   tar -C "$dir" -c . | docker import "${changes[@]}" - "$image" >/dev/null
 }
 
-bb_version="$(/bin/busybox | head -n1 | awk '{print $2}')"
+bb_version="$(/bin/busybox | awk 'NR == 1 { print $2 }')"  # awk reads to the end: no SIGPIPE under pipefail
 if ! docker image inspect flyte-mc/busybox:local >/dev/null 2>&1 \
    || [ "$(docker image inspect -f '{{index .Config.Labels "org.flyte-mc.busybox"}}' flyte-mc/busybox:local)" != "$bb_version" ]; then
   tmp="$(mktemp -d)"
