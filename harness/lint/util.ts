@@ -177,3 +177,12 @@ export function isCaKey(key: string, roles: { tokens: Set<string>; cas: Set<stri
   if (roles.tokens.size + roles.cas.size > 0) return roles.cas.has(key);
   return /(ca|cert|crt)/i.test(key) && !/token/i.test(key);
 }
+
+/** Entries of the credentials Secret(s) that FlyteAdmin reads as a bearer token or as a CA, with decoded bytes. */
+export function credentialEntries(input: LintInput, role: 'token' | 'ca'): { secret: SecretArtifact; entry: SecretEntry; bytes: Buffer | undefined }[] {
+  const roles = credentialRoles(input);
+  const holds = role === 'token' ? isTokenKey : isCaKey;
+  return input.secrets
+    .filter((s) => s.kind === 'secret')
+    .flatMap((secret) => secretEntries(secret).filter((e) => holds(e.key, roles)).map((entry) => ({ secret, entry, bytes: secretBytes(entry) })));
+}

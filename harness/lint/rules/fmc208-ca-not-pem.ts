@@ -1,6 +1,6 @@
 // §1.4: a CA file that is not PEM (e.g. base64 left undecoded) is rejected when admin builds the clients: it exits.
 import type { Finding, Rule } from '../types.ts';
-import { credentialRoles, finding, isCaKey, isPem, placeholderIn, secretBytes, secretEntries } from '../util.ts';
+import { credentialEntries, finding, isPem, placeholderIn } from '../util.ts';
 import { looksDoubleEncoded } from './fmc206-stringdata-base64.ts';
 
 export const caNotPem: Rule = {
@@ -10,17 +10,12 @@ export const caNotPem: Rule = {
   hint: 'use the service-account-token Secret\'s .data.ca\\.crt as is under data: (it is base64 of the PEM)',
   ref: '§1.4, §7.6',
   check(input) {
-    const roles = credentialRoles(input);
     const out: Finding[] = [];
-    for (const s of input.secrets) {
-      if (s.kind !== 'secret') continue;
-      for (const e of secretEntries(s)) {
-        if (!isCaKey(e.key, roles) || typeof e.raw !== 'string' || placeholderIn(e.raw)) continue;
-        if (e.section === 'stringData' && looksDoubleEncoded(e.raw)) continue; // FMC206
-        const b = secretBytes(e);
-        if (!b || b.length === 0 || isPem(b)) continue;
-        out.push(finding(this, { file: s.file, path: e.path, line: e.line }, `"${e.key}" is a CA for FlyteAdmin but is not a PEM certificate; admin fails building that cluster's client`));
-      }
+    for (const { secret: s, entry: e, bytes: b } of credentialEntries(input, 'ca')) {
+      if (typeof e.raw !== 'string' || placeholderIn(e.raw)) continue;
+      if (e.section === 'stringData' && looksDoubleEncoded(e.raw)) continue; // FMC206
+      if (!b || b.length === 0 || isPem(b)) continue;
+      out.push(finding(this, { file: s.file, path: e.path, line: e.line }, `"${e.key}" is a CA for FlyteAdmin but is not a PEM certificate; admin fails building that cluster's client`));
     }
     return out;
   },

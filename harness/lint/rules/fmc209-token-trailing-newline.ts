@@ -1,6 +1,6 @@
 // §1.4: the token file is used verbatim as the bearer token; a trailing newline makes every API call fail.
 import type { Finding, Rule } from '../types.ts';
-import { credentialRoles, finding, isTokenKey, placeholderIn, secretBytes, secretEntries } from '../util.ts';
+import { credentialEntries, finding, placeholderIn } from '../util.ts';
 
 export const tokenTrailingNewline: Rule = {
   code: 'FMC209',
@@ -9,17 +9,11 @@ export const tokenTrailingNewline: Rule = {
   hint: 'create it without the newline (printf \'%s\', kubectl create secret --from-file of a file without final newline, or YAML |- )',
   ref: '§1.4',
   check(input) {
-    const roles = credentialRoles(input);
     const out: Finding[] = [];
-    for (const s of input.secrets) {
-      if (s.kind !== 'secret') continue;
-      for (const e of secretEntries(s)) {
-        if (!isTokenKey(e.key, roles) || (typeof e.raw === 'string' && placeholderIn(e.raw))) continue;
-        const b = secretBytes(e);
-        if (!b || b.length === 0) continue;
-        const last = b[b.length - 1];
-        if (last === 0x0a || last === 0x0d) out.push(finding(this, { file: s.file, path: e.path, line: e.line }, `token "${e.key}" ends with a line break; admin sends it verbatim as the bearer token`));
-      }
+    for (const { secret: s, entry: e, bytes: b } of credentialEntries(input, 'token')) {
+      if ((typeof e.raw === 'string' && placeholderIn(e.raw)) || !b || b.length === 0) continue;
+      const last = b[b.length - 1];
+      if (last === 0x0a || last === 0x0d) out.push(finding(this, { file: s.file, path: e.path, line: e.line }, `token "${e.key}" ends with a line break; admin sends it verbatim as the bearer token`));
     }
     return out;
   },

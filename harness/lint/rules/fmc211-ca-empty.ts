@@ -1,6 +1,6 @@
 // §1.4: an empty CA file is no error at startup; the system roots are used and calls fail later with x509 errors.
 import type { Finding, Rule } from '../types.ts';
-import { credentialRoles, finding, isCaKey, secretBytes, secretEntries } from '../util.ts';
+import { credentialEntries, finding } from '../util.ts';
 
 export const caEmpty: Rule = {
   code: 'FMC211',
@@ -9,15 +9,9 @@ export const caEmpty: Rule = {
   hint: 'fill it from the data plane\'s token Secret (.data.ca\\.crt)',
   ref: '§1.4',
   check(input) {
-    const roles = credentialRoles(input);
     const out: Finding[] = [];
-    for (const s of input.secrets) {
-      if (s.kind !== 'secret') continue;
-      for (const e of secretEntries(s)) {
-        if (!isCaKey(e.key, roles)) continue;
-        const b = secretBytes(e);
-        if (b && b.toString('latin1').trim() === '') out.push(finding(this, { file: s.file, path: e.path, line: e.line }, `CA "${e.key}" is empty`));
-      }
+    for (const { secret: s, entry: e, bytes: b } of credentialEntries(input, 'ca')) {
+      if (b && b.toString('latin1').trim() === '') out.push(finding(this, { file: s.file, path: e.path, line: e.line }, `CA "${e.key}" is empty`));
     }
     return out;
   },
