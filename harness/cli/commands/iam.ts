@@ -11,8 +11,9 @@ import type { IssuerMap } from '../../iam/policies.ts';
 import { parseFlags, requireFlag, type Command, type Io } from '../command.ts';
 import { CleanupStack } from '../../lifecycle.ts';
 import { startMoto } from '../../../mocks/moto.ts';
+import { startLocalStack } from '../../../mocks/localstack.ts';
 
-const usage = `Usage: flyte-mc iam plan|apply --topology FILE [--endpoint URL|moto] [--issuers FILE] [--prune] [--check]
+const usage = `Usage: flyte-mc iam plan|apply --topology FILE [--endpoint URL|moto|localstack] [--issuers FILE] [--prune] [--check]
        flyte-mc iam check --role NAME --token FILE --jwks FILE|URL (--topology FILE | --endpoint URL) [--policy FILE]
 
 The guide's AWS prerequisites: the permissions policy, the control-plane and data-plane roles with their trust
@@ -27,7 +28,8 @@ policies, and one IAM OIDC provider per cluster.
 
   --topology FILE   flyte-mc.yaml; issuers come from aws.oidcProviders unless --issuers names them
   --endpoint URL    IAM/STS endpoint: an emulator such as http://127.0.0.1:4566 (LocalStack) or moto; "moto" (the
-                    default for plan/apply) starts moto from .venv for this run only (its state is discarded)
+                    default for plan/apply) starts moto from .venv for this run only (its state is discarded);
+                    "localstack" starts a LocalStack container (image present locally; FLYTE_MC_LOCALSTACK_IMAGE)
   --region NAME     signing region (default the topology's aws.region)
   --issuers FILE    YAML/JSON map cluster name -> issuer URL (e.g. the process backend's service-account issuers)
   --prune           also remove trust statements and providers the topology does not name
@@ -88,7 +90,14 @@ async function withEndpoint<T>(endpoint: string, t: Topology | undefined, region
       });
       url = moto.endpoint;
       io.stderr(`started moto at ${url} in ${moto.startupMs} ms (in memory: its state is discarded when this command ends)\n`);
-    } else if (!/^https?:\/\/[^/\s]+\/?$/.test(endpoint)) throw new UsageError(`--endpoint must be an http(s) URL such as http://127.0.0.1:4566, or "moto"; got "${endpoint}"`);
+    } else if (endpoint === 'localstack') {
+      const t0 = performance.now();
+      const ls = await startLocalStack({ signal: io.signal, cleanup }).catch((err: unknown) => {
+        throw wrap(err, 'start the LocalStack IAM emulator');
+      });
+      url = ls.endpoint;
+      io.stderr(`started LocalStack at ${url} in ${Math.round(performance.now() - t0)} ms (removed when this command ends)\n`);
+    } else if (!/^https?:\/\/[^/\s]+\/?$/.test(endpoint)) throw new UsageError(`--endpoint must be an http(s) URL such as http://127.0.0.1:4566, or "moto" / "localstack"; got "${endpoint}"`);
     const c = iamClients({ endpoint: url, region: region ?? t?.aws.region ?? 'us-east-1' });
     try {
       return await fn(c, url);

@@ -1,0 +1,53 @@
+// `flyte-mc iam apply --endpoint localstack`: the same idempotent apply and day-2 addition as against moto, on a
+// LocalStack container started through @testcontainers/localstack. Runs where a LocalStack image is present locally;
+// here (no registry) it skips with the reason, and the reason itself is checked.
+import { describe, expect, it } from 'vitest';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { memoryIo } from '../../harness/cli/command.ts';
+import { main } from '../../harness/cli/main.ts';
+import { dockerUnavailableReason, listLabelled } from '../../harness/backends/docker.ts';
+import { localstackImage, localstackUnavailableReason, startLocalStack } from '../../mocks/localstack.ts';
+import { starterTopologyYaml } from '../../harness/topology/index.ts';
+import { skipTier } from '../support/prereq.ts';
+
+const docker = await dockerUnavailableReason();
+const reason = await localstackUnavailableReason();
+
+describe.skipIf(docker !== undefined)('LocalStack availability', () => {
+  it('names the missing image and the way to provide it instead of pulling', async () => {
+    const missing = await localstackUnavailableReason('flyte-mc/no-such-localstack:0');
+    expect(missing).toContain('flyte-mc/no-such-localstack:0 is not present locally');
+    expect(missing).toContain('FLYTE_MC_LOCALSTACK_IMAGE');
+  });
+});
+
+describe.skipIf(skipTier(`LocalStack (${localstackImage()})`, reason))('iam apply against LocalStack', () => {
+  it('is idempotent, survives a day-2 addition and leaves no container', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'flyte-mc-localstack-'));
+    const ls = await startLocalStack();
+    try {
+      const apply = async (n: number) => {
+        const topo = join(dir, `t${n}.yaml`);
+        await writeFile(topo, starterTopologyYaml({ dataPlanes: n }).replace('123456789012', '000000000000'));
+        const io = memoryIo();
+        const code = await main(['iam', 'apply', '--topology', topo, '--endpoint', ls.endpoint], io);
+        return { code, out: io.out.join('') + io.err.join('') };
+      };
+      expect((await apply(1)).code).toBe(0);
+      const again = await apply(1);
+      expect(again.code).toBe(0);
+      expect(again.out).toContain('No changes');
+      const day2 = await apply(2);
+      expect(day2.code).toBe(0);
+      expect(day2.out).toContain('dataplane_2');
+      expect((await apply(2)).out).toContain('No changes');
+    } finally {
+      await ls.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+    const left = await listLabelled();
+    expect(left.containers.filter((c) => c.name.includes('localstack'))).toEqual([]);
+  }, 300_000);
+});
