@@ -34,13 +34,14 @@ export function distributionHtml(r: DistributionReport): string {
   const gap = 24;
   const h = 220;
   const top = 20;
+  const left = 72; // room for the axis label, e.g. "100.000%"
   const max = Math.max(...r.rows.flatMap((x) => [x.configured, x.observed]), 1e-9);
   const groupW = 2 * barW + gap;
-  const width = 60 + r.rows.length * groupW;
+  const width = left + 10 + r.rows.length * groupW;
   const y = (v: number) => top + h - (v / max) * h;
   const bars = r.rows
     .map((row, i) => {
-      const x = 50 + i * groupW;
+      const x = left + 5 + i * groupW;
       return [
         `<rect x="${x}" y="${y(row.configured).toFixed(2)}" width="${barW}" height="${(top + h - y(row.configured)).toFixed(2)}" fill="#9db4d9"><title>expected ${pct(row.configured)}</title></rect>`,
         `<rect x="${x + barW}" y="${y(row.observed).toFixed(2)}" width="${barW}" height="${(top + h - y(row.observed)).toFixed(2)}" fill="#2a5caa"><title>observed ${pct(row.observed)}</title></rect>`,
@@ -59,9 +60,9 @@ export function distributionHtml(r: DistributionReport): string {
 <p>${r.samples} names (${esc(r.pattern)}), list: ${esc(r.listLabel ?? 'all enabled clusters')} (${esc(r.rule)}).
 G = ${r.gTest.g.toFixed(3)}, df = ${r.gTest.df}, p = ${r.gTest.pValue.toPrecision(4)}; max deviation ${(r.maxDeviation * 100).toFixed(3)} pp.</p>
 <svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${top + h + 40}" role="img" aria-label="expected vs observed share">
-<line x1="45" y1="${top + h}" x2="${width}" y2="${top + h}" stroke="#333"/>
-<text x="40" y="${top + 4}" text-anchor="end" font-size="11">${pct(max)}</text>
-<text x="40" y="${top + h}" text-anchor="end" font-size="11">0</text>
+<line x1="${left}" y1="${top + h}" x2="${width}" y2="${top + h}" stroke="#333"/>
+<text x="${left - 5}" y="${top + 4}" text-anchor="end" font-size="11">${pct(max)}</text>
+<text x="${left - 5}" y="${top + h}" text-anchor="end" font-size="11">0</text>
 ${bars}
 </svg>
 <p><span style="color:#9db4d9">■</span> expected (configured) <span style="color:#2a5caa">■</span> observed</p>
