@@ -3,10 +3,11 @@
 // processes run, none of its ports is bound and its temp dir is gone.
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createProcessBackend } from '../../harness/backends/process/index.ts';
 import { skipTier } from '../support/prereq.ts';
+import { listeners } from '../support/procs.ts';
 
 const skip = skipTier('process backend cleanup', await createProcessBackend().unavailableReason());
 const backendUrl = new URL('../../harness/backends/process/index.ts', import.meta.url).href;
@@ -45,38 +46,6 @@ function running(pid: number): boolean {
   } catch {
     return false;
   }
-}
-
-/** Pids of the processes that LISTEN on port (from /proc/net/tcp* inodes and /proc/<pid>/fd). */
-function listeners(port: number): number[] {
-  const hex = port.toString(16).toUpperCase().padStart(4, '0');
-  const inodes = new Set<string>();
-  for (const f of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    let text = '';
-    try {
-      text = readFileSync(f, 'utf8');
-    } catch {
-      continue;
-    }
-    for (const line of text.split('\n').slice(1)) {
-      const cols = line.trim().split(/\s+/);
-      if (cols[1]?.endsWith(`:${hex}`) && cols[3] === '0A' && cols[9]) inodes.add(cols[9]);
-    }
-  }
-  if (inodes.size === 0) return [];
-  const pids: number[] = [];
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      for (const fd of readdirSync(`/proc/${d}/fd`)) {
-        const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${d}/fd/${fd}`));
-        if (m && inodes.has(m[1]!)) pids.push(Number(d));
-      }
-    } catch {
-      // gone or not ours to read
-    }
-  }
-  return pids;
 }
 
 /** Processes whose command line mentions `needle` (our temp root is unique). */

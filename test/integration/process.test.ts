@@ -3,7 +3,7 @@
 // partition through the proxy, kill + restart with state kept, and a clean teardown.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { existsSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createProcessBackend, type ProcessBackend, type ProcessCluster } from '../../harness/backends/process/index.ts';
@@ -11,41 +11,10 @@ import { flyteAdminClient, verifyFlyteAdminAccess, wireGuide, type GuideWiring }
 import { FLYTEWORKFLOW_API_VERSION, credentialKeys, flyteWorkflow, tokenSecretNameFor } from '../../harness/backends/manifests.ts';
 import { KubeApiError } from '../../harness/backends/types.ts';
 import { skipTier } from '../support/prereq.ts';
+import { listeners } from '../support/procs.ts';
 
 const backend: ProcessBackend = createProcessBackend({ log: (l) => console.log(`[process] ${l}`), graceMs: 10_000 });
 const skip = skipTier('process backend', await backend.unavailableReason());
-
-/** Pids of the processes that LISTEN on port (from /proc/net/tcp* inodes and /proc/<pid>/fd). */
-function listeners(port: number): number[] {
-  const hex = port.toString(16).toUpperCase().padStart(4, '0');
-  const inodes = new Set<string>();
-  for (const f of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    let text = '';
-    try {
-      text = readFileSync(f, 'utf8');
-    } catch {
-      continue;
-    }
-    for (const line of text.split('\n').slice(1)) {
-      const cols = line.trim().split(/\s+/);
-      if (cols[1]?.endsWith(`:${hex}`) && cols[3] === '0A' && cols[9]) inodes.add(cols[9]);
-    }
-  }
-  if (inodes.size === 0) return [];
-  const pids: number[] = [];
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      for (const fd of readdirSync(`/proc/${d}/fd`)) {
-        const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${d}/fd/${fd}`));
-        if (m && inodes.has(m[1]!)) pids.push(Number(d));
-      }
-    } catch {
-      // gone or not ours to read
-    }
-  }
-  return pids;
-}
 
 function alive(pid: number): boolean {
   try {
