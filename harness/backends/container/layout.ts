@@ -7,7 +7,7 @@
 // A busybox sh supervises the three processes: etcd, the apiserver, and the controller-manager in a restart loop (it
 // exits when the apiserver is not healthy soon enough); TERM/INT stop them; if etcd or the apiserver exits, so does
 // the container (Docker reports it).
-import { KCM_CONTROLLERS } from '../process/backend.ts';
+import { KCM_CONTROLLERS, apiserverArgs, etcdArgs, kcmArgs, type KubeLiteLayout } from '../kube-lite-args.ts';
 
 export const API_PORT = 6443;
 export const PKI_DIR = '/pki';
@@ -29,56 +29,31 @@ export const PKI_FILES = ['ca.crt', 'serving.crt', 'serving.key', 'sa.key', 'sa.
 
 const pki = (f: (typeof PKI_FILES)[number]) => `${PKI_DIR}/${f}`;
 
-export function etcdArgs(l: Layout): string[] {
-  return [
-    `-name=${l.name}`,
-    `-data-dir=${DATA_DIR}/etcd`,
-    '-listen-client-url=https://127.0.0.1:2379',
-    '-listen-peer-url=https://127.0.0.1:2380',
-    `-cert-file=${pki('etcd.crt')}`,
-    `-key-file=${pki('etcd.key')}`,
-    `-trusted-ca-file=${pki('etcd-ca.crt')}`,
-  ];
-}
-
-export function apiserverArgs(l: Layout): string[] {
-  return [
-    '--etcd-servers=https://127.0.0.1:2379',
-    `--etcd-cafile=${pki('etcd-ca.crt')}`,
-    `--etcd-certfile=${pki('etcd.crt')}`,
-    `--etcd-keyfile=${pki('etcd.key')}`,
-    '--bind-address=0.0.0.0',
-    `--secure-port=${API_PORT}`,
-    `--cert-dir=${DATA_DIR}/apiserver`,
-    `--tls-cert-file=${pki('serving.crt')}`,
-    `--tls-private-key-file=${pki('serving.key')}`,
-    `--client-ca-file=${pki('ca.crt')}`,
-    '--authorization-mode=RBAC',
-    `--service-account-issuer=${l.issuer}`,
-    `--service-account-key-file=${pki('sa.pub')}`,
-    `--service-account-signing-key-file=${pki('sa.key')}`,
-    '--service-cluster-ip-range=10.0.0.0/24',
-    '--endpoint-reconciler-type=none',
-    '--allow-privileged=true',
-    '--profiling=false',
-    '--v=0',
-    ...(l.apiserverArgs ?? []),
-  ];
-}
-
-export function kcmArgs(): string[] {
-  return [
-    `--kubeconfig=${pki('kcm.kubeconfig')}`,
-    `--service-account-private-key-file=${pki('sa.key')}`,
-    `--root-ca-file=${pki('ca.crt')}`,
-    `--controllers=${CONTAINER_KCM_CONTROLLERS.join(',')}`,
-    '--use-service-account-credentials=true',
-    '--leader-elect=false',
-    '--secure-port=0',
-    '--service-cluster-ip-range=10.0.0.0/24',
-    '--profiling=false',
-    '--v=0',
-  ];
+/** The in-container layout of one cluster: the PKI under /pki, data in the writable layer, etcd on loopback. */
+export function kubeLiteLayout(l: Layout): KubeLiteLayout {
+  return {
+    name: l.name,
+    issuer: l.issuer,
+    files: {
+      caCert: pki('ca.crt'),
+      servingCert: pki('serving.crt'),
+      servingKey: pki('serving.key'),
+      saKey: pki('sa.key'),
+      saPub: pki('sa.pub'),
+      etcdCa: pki('etcd-ca.crt'),
+      etcdCert: pki('etcd.crt'),
+      etcdKey: pki('etcd.key'),
+      kcmKubeconfig: pki('kcm.kubeconfig'),
+    },
+    dataDir: DATA_DIR,
+    etcdClientPort: 2379,
+    etcdPeerPort: 2380,
+    apiPort: API_PORT,
+    // All interfaces inside the container: the alias reaches it from the network, the host maps it to loopback.
+    bindAddress: '0.0.0.0',
+    controllers: CONTAINER_KCM_CONTROLLERS,
+    extraApiserverArgs: l.apiserverArgs ?? [],
+  };
 }
 
 /** Single-quotes for sh. */
@@ -91,10 +66,10 @@ export function supervisorCommand(l: Layout): string[] {
   const cmd = (component: string, args: string[]) => ['/kube-lite', component, ...args].map(shQuote).join(' ');
   const script = [
     `mkdir -p ${DATA_DIR}/etcd ${DATA_DIR}/apiserver`,
-    `${cmd('etcd', etcdArgs(l))} & e=$!`,
-    `${cmd('kube-apiserver', apiserverArgs(l))} & a=$!`,
+    `${cmd('etcd', etcdArgs(kubeLiteLayout(l)))} & e=$!`,
+    `${cmd('kube-apiserver', apiserverArgs(kubeLiteLayout(l)))} & a=$!`,
     // The controller-manager gives up when the apiserver is not healthy soon enough: keep restarting it.
-    `( while :; do ${cmd('kube-controller-manager', kcmArgs())}; echo "flyte-mc: kube-controller-manager exited, restarting" >&2; sleep 1; done ) & k=$!`,
+    `( while :; do ${cmd('kube-controller-manager', kcmArgs(kubeLiteLayout(l)))}; echo "flyte-mc: kube-controller-manager exited, restarting" >&2; sleep 1; done ) & k=$!`,
     `trap 'kill -TERM $k $a $e 2>/dev/null; wait; exit 0' TERM INT`,
     `echo "${READY_LINE}"`,
     'while kill -0 $e 2>/dev/null && kill -0 $a 2>/dev/null; do sleep 1; done',

@@ -15,15 +15,8 @@ import { freePort, TcpProxy } from './net.ts';
 import { startProcess, logTail, trackTempDir, onInterrupt, type ManagedProcess } from './procs.ts';
 import { findKubeLite } from './binary.ts';
 import { commandMissing } from '../../cache.ts';
+import { KCM_CONTROLLERS, apiserverArgs, etcdArgs, kcmArgs, type KubeLiteLayout } from '../kube-lite-args.ts';
 
-export const KCM_CONTROLLERS = [
-  'serviceaccount-token-controller',
-  'serviceaccount-controller',
-  'namespace-controller',
-  'garbage-collector-controller',
-  'clusterrole-aggregation-controller',
-  'root-ca-certificate-publisher-controller',
-];
 
 export interface ProcessBackendOptions extends BackendOptions {
   /** kube-lite binary; default: the cache (see binary.ts). */
@@ -166,58 +159,33 @@ export class ProcessCluster implements Cluster {
     return p;
   }
 
-  private etcdArgs(): string[] {
-    return [
-      `-name=${hostSafeName(this.spec.name)}`,
-      `-data-dir=${join(this.dir, 'etcd')}`,
-      `-listen-client-url=https://127.0.0.1:${this.ports.etcdClient}`,
-      `-listen-peer-url=https://127.0.0.1:${this.ports.etcdPeer}`,
-      `-cert-file=${this.pki.etcdCertPath}`,
-      `-key-file=${this.pki.etcdKeyPath}`,
-      `-trusted-ca-file=${this.pki.etcdCaPath}`,
-    ];
-  }
-
-  private apiserverArgs(): string[] {
+  /** Paths, ports and bind address of this cluster's processes (flags: ../kube-lite-args.ts). */
+  private layout(): KubeLiteLayout {
     const p = this.pki;
-    return [
-      `--etcd-servers=https://127.0.0.1:${this.ports.etcdClient}`,
-      `--etcd-cafile=${p.etcdCaPath}`,
-      `--etcd-certfile=${p.etcdCertPath}`,
-      `--etcd-keyfile=${p.etcdKeyPath}`,
-      '--bind-address=127.0.0.1',
-      '--advertise-address=127.0.0.1',
-      `--secure-port=${this.ports.api}`,
-      `--cert-dir=${join(this.dir, 'apiserver')}`,
-      `--tls-cert-file=${p.servingCertPath}`,
-      `--tls-private-key-file=${p.servingKeyPath}`,
-      `--client-ca-file=${p.caCertPath}`,
-      '--authorization-mode=RBAC',
-      `--service-account-issuer=${this.issuer}`,
-      `--service-account-key-file=${p.saPubPath}`,
-      `--service-account-signing-key-file=${p.saKeyPath}`,
-      '--service-cluster-ip-range=10.0.0.0/24',
-      '--endpoint-reconciler-type=none',
-      '--allow-privileged=true',
-      '--profiling=false',
-      '--v=0',
-      ...this.backend.apiserverArgs,
-    ];
-  }
-
-  private kcmArgs(): string[] {
-    return [
-      `--kubeconfig=${join(this.pki.dir, 'kcm.kubeconfig')}`,
-      `--service-account-private-key-file=${this.pki.saKeyPath}`,
-      `--root-ca-file=${this.pki.caCertPath}`,
-      `--controllers=${KCM_CONTROLLERS.join(',')}`,
-      '--use-service-account-credentials=true',
-      '--leader-elect=false',
-      '--secure-port=0',
-      '--service-cluster-ip-range=10.0.0.0/24',
-      '--profiling=false',
-      '--v=0',
-    ];
+    return {
+      name: hostSafeName(this.spec.name),
+      issuer: this.issuer,
+      files: {
+        caCert: p.caCertPath,
+        servingCert: p.servingCertPath,
+        servingKey: p.servingKeyPath,
+        saKey: p.saKeyPath,
+        saPub: p.saPubPath,
+        etcdCa: p.etcdCaPath,
+        etcdCert: p.etcdCertPath,
+        etcdKey: p.etcdKeyPath,
+        kcmKubeconfig: join(p.dir, 'kcm.kubeconfig'),
+      },
+      dataDir: this.dir,
+      etcdClientPort: this.ports.etcdClient,
+      etcdPeerPort: this.ports.etcdPeer,
+      apiPort: this.ports.api,
+      bindAddress: '127.0.0.1',
+      // The machine's default route would otherwise be advertised.
+      advertiseAddress: '127.0.0.1',
+      controllers: KCM_CONTROLLERS,
+      extraApiserverArgs: this.backend.apiserverArgs,
+    };
   }
 
   /** Starts etcd, the apiserver and the controller-manager; resolves when /readyz is OK and a token Secret fills. */
@@ -227,14 +195,14 @@ export class ProcessCluster implements Cluster {
     this.procs = [];
     const t0 = Date.now();
     const deadline = t0 + this.backend.readyTimeoutMs;
-    this.spawn('etcd', this.etcdArgs());
-    this.spawn('kube-apiserver', this.apiserverArgs());
+    this.spawn('etcd', etcdArgs(this.layout()));
+    this.spawn('kube-apiserver', apiserverArgs(this.layout()));
     this.log(`etcd + kube-apiserver starting on 127.0.0.1:${this.ports.api} (proxy ${this.proxy.port})`);
     try {
       await this.waitReadyz(deadline, signal);
       this.timings.readyz = Date.now() - t0;
       this.log(`/readyz OK after ${(this.timings.readyz / 1000).toFixed(1)}s; starting kube-controller-manager`);
-      this.spawn('kube-controller-manager', this.kcmArgs());
+      this.spawn('kube-controller-manager', kcmArgs(this.layout()));
       await this.waitTokenController(deadline, signal);
       this.timings.tokens = Date.now() - t0;
       this.log(`ready after ${(this.timings.tokens / 1000).toFixed(1)}s (token controller filling Secrets)`);
