@@ -15,6 +15,8 @@ const backendUrl = new URL('../../harness/backends/process/index.ts', import.met
 const CHILD = `
 import { createProcessBackend } from ${JSON.stringify(backendUrl)};
 const mode = process.argv[1];
+// testcontainers loads signal-exit, which also listens for SIGINT; the backend must still let Ctrl-C end the process.
+if (mode === 'sigint-signal-exit') (await import('signal-exit')).onExit(() => {});
 const b = createProcessBackend({ log: (l) => process.stderr.write(l + '\\n'), graceMs: 5000 });
 const c = await b.createCluster({ name: 'cleanup_' + mode, role: 'data-plane' });
 process.stdout.write(JSON.stringify({
@@ -119,6 +121,13 @@ describe.skipIf(skip)('process backend leaves nothing behind', () => {
     const r = await runChild('sigint', 'SIGINT');
     expect(r.signal).toBe('SIGINT');
     expect(r.stderr).toContain('SIGINT: stopping');
+    await expectNothingLeft(r.started);
+    expect(existsSync(r.started.root)).toBe(false);
+  }, 240_000);
+
+  it('on Ctrl-C with signal-exit loaded too (as testcontainers does): still cleans up and ends', async () => {
+    const r = await runChild('sigint-signal-exit', 'SIGINT');
+    expect(r.signal).toBe('SIGINT');
     await expectNothingLeft(r.started);
     expect(existsSync(r.started.root)).toBe(false);
   }, 240_000);

@@ -55,12 +55,20 @@ function onSignal(sig: NodeJS.Signals): void {
   process.stderr.write(`flyte-mc: ${sig}: stopping ${liveGroups.size} process group(s)\n`);
   void Promise.allSettled([...asyncCleanups].map((f) => f())).then(() => {
     onExit();
-    // If nobody else handles the signal, behave as if we had not caught it.
-    if (process.listenerCount(sig) <= 1) {
+    // If nobody else handles the signal, behave as if we had not caught it. signal-exit's listeners (a
+    // testcontainers dependency) do not count: they re-raise only when they are alone, so they wait for us.
+    if (process.listenerCount(sig) - signalExitListeners() <= 1) {
       uninstall();
       process.kill(process.pid, sig);
     }
   });
+}
+
+/** How many listeners per signal signal-exit v3 and v4 have installed (both keep a count on a global emitter). */
+function signalExitListeners(): number {
+  const v4 = (globalThis as unknown as Record<symbol, { count?: unknown } | undefined>)[Symbol.for('signal-exit emitter')]?.count;
+  const v3 = (process as unknown as { __signal_exit_emitter__?: { count?: unknown } }).__signal_exit_emitter__?.count;
+  return (typeof v4 === 'number' ? v4 : 0) + (typeof v3 === 'number' ? v3 : 0);
 }
 
 function install(): void {
