@@ -2,19 +2,26 @@
 // credentials directory FlyteAdmin reads (what the chart mounts from the cluster-credentials Secret at
 // /var/run/credentials), and the FlyteAdmin model. Everything it starts is registered with a CleanupStack, so
 // it goes away on success, failure and Ctrl-C.
-import { rm, writeFile, chmod, readdir, unlink } from 'node:fs/promises';
+import { chmod, readdir, rm, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { FlyteAdmin, type ProjectSpec, type StartAttempt } from './admin/model.ts';
+import { FlyteAdmin, type AdminStart, type ProjectSpec, type StartAttempt } from './admin/model.ts';
 import { createBackend, type BackendFactoryOptions } from './backends/index.ts';
-import { KubeApiError, type Backend, type Cluster, type KubeClient, type TokenCredentials } from './backends/types.ts';
+import { KubeApiError, type Backend, type Cluster, type KubeClient, type KubeObject, type TokenCredentials } from './backends/types.ts';
 import { wrap } from './errors.ts';
 import { makeTempDir } from './fsutil.ts';
 import { CleanupStack, type CleanupReport } from './lifecycle.ts';
+import { InputError } from './errors.ts';
+import type { ValuesFile } from './helm/flyte-chart.ts';
+import { inInstallOrder, isClusterScoped, modelReleases, type DataPlaneRender, type FlyteReleases } from './helm/releases.ts';
+import type { PropellerResult } from './flyte/propeller.ts';
+import { adminPodFromObjects } from './flyte/admin-pod.ts';
 
-export const CONTROL_PLANE_NAMESPACE = 'flyte';
-export const CREDENTIALS_SECRET = 'cluster-credentials';
-/** Where the World keeps the values FlyteAdmin's chart was last upgraded with (a ConfigMap in the control plane). */
-export const VALUES_CONFIGMAP = 'flyte-mc-values-override';
+import { CREDENTIALS_SECRET, FLYTE_NAMESPACE } from './flyte/names.ts';
+
+export const CONTROL_PLANE_NAMESPACE = FLYTE_NAMESPACE;
+export { CREDENTIALS_SECRET };
+/** The chart's values-controlplane.yaml overlay (render writes the same unless the control plane runs workflows). */
+const CONTROL_PLANE_OVERLAY = 'flytepropeller:\n  enabled: false\nflyteconnector:\n  enabled: false\n';
 
 export interface WorldOptions {
   /** A backend instance, or a registered backend name. @defaultValue 'sim' */
@@ -33,6 +40,8 @@ export interface WorldOptions {
   projects?: readonly ProjectSpec[];
   /** Seed of generated execution names. @defaultValue 0 */
   seed?: number | string;
+  /** How the flyte-core releases are rendered: the real chart, or (default) the built-in chart model. */
+  releases?: FlyteReleases;
 }
 
 export class World {
@@ -43,7 +52,14 @@ export class World {
   readonly credentialsDir: string;
   /** The FlyteAdmin model; it reads the credentials dir and reaches clusters through connect(). */
   readonly admin: FlyteAdmin;
-  private credentialsPresent = false;
+  /** How the flyte-core releases render (real chart or chart model). */
+  readonly releases: FlyteReleases;
+  /** Secrets of the control plane's flyte namespace, as of the last syncCredentials(). */
+  private presentSecrets = new Set<string>();
+  /** What the last control-plane upgrade rendered: a restarted pod starts from it. */
+  private lastStart: AdminStart | undefined;
+  /** What the data-plane release rendered for propeller, by data plane. */
+  readonly propellers = new Map<string, PropellerResult | undefined>();
   private readonly planes = new Map<string, Cluster>();
   private readonly ownsCleanup: boolean;
   private readonly log: (line: string) => void;
@@ -60,7 +76,9 @@ export class World {
     signal: AbortSignal | undefined;
     projects: readonly ProjectSpec[] | undefined;
     seed: number | string | undefined;
+    releases: FlyteReleases;
   }) {
+    this.releases = init.releases;
     this.backend = init.backend;
     this.controlPlane = init.controlPlane;
     this.cleanup = init.cleanup;
@@ -72,7 +90,8 @@ export class World {
       env: {
         connect: (creds) => this.connect(creds),
         inCluster: () => this.controlPlane.admin(),
-        secretDir: (name) => (name === CREDENTIALS_SECRET && this.credentialsPresent ? this.credentialsDir : undefined),
+        // Only cluster-credentials is mirrored to files; the chart's own Secrets only need to exist.
+        secretDir: (name) => (!this.presentSecrets.has(name) ? undefined : name === CREDENTIALS_SECRET ? this.credentialsDir : this.emptyDir),
       },
       projects: init.projects,
       seed: init.seed,
@@ -107,6 +126,7 @@ export class World {
         signal: opts.signal,
         projects: opts.projects,
         seed: opts.seed,
+        releases: opts.releases ?? modelReleases(),
       });
       cleanup.defer('stop flyteadmin', () => world.admin.stop());
       world.unbind = unbind;
@@ -189,15 +209,14 @@ export class World {
    * A missing Secret leaves the dir empty (the pod would not start; FlyteAdmin's model reports the missing files).
    */
   async syncCredentials(namespace = CONTROL_PLANE_NAMESPACE, secretName = CREDENTIALS_SECRET): Promise<string[]> {
-    let data: Record<string, string> = {};
-    this.credentialsPresent = false;
-    try {
-      const s = await this.controlPlane.admin().get({ apiVersion: 'v1', kind: 'Secret', namespace, name: secretName });
-      data = (s.data as Record<string, string> | undefined) ?? {};
-      this.credentialsPresent = true;
-    } catch (err) {
-      if (!(err instanceof KubeApiError && err.status === 404)) throw wrap(err, `read secret ${namespace}/${secretName}`);
-    }
+    const cp = this.controlPlane.admin();
+    const secrets = await cp.list({ apiVersion: 'v1', kind: 'Secret', namespace }).catch((err: unknown) => {
+      if (err instanceof KubeApiError && err.status === 404) return [];
+      throw wrap(err, `list secrets in ${namespace}`);
+    });
+    this.presentSecrets = new Set(secrets.map((s) => s.metadata.name));
+    const s = secrets.find((x) => x.metadata.name === secretName);
+    const data = (s?.data as Record<string, string> | undefined) ?? {};
     const keys = Object.keys(data).filter((k) => /^[-._a-zA-Z0-9]+$/.test(k));
     for (const f of await readdir(this.credentialsDir)) if (!keys.includes(f)) await unlink(join(this.credentialsDir, f));
     for (const k of keys) {
@@ -208,33 +227,87 @@ export class World {
     return keys;
   }
 
-  /**
-   * `helm upgrade` of the control plane with values-override.yaml: the values are stored in the control plane,
-   * the credentials mount is refreshed from the Secret, and FlyteAdmin rolls (a failing new pod leaves the old one).
-   */
-  async helmUpgrade(valuesYaml: string): Promise<StartAttempt> {
-    const cp = this.controlPlane.admin();
-    await cp.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: CONTROL_PLANE_NAMESPACE } });
-    await cp.apply({
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      metadata: { name: VALUES_CONFIGMAP, namespace: CONTROL_PLANE_NAMESPACE },
-      data: { 'values-override.yaml': valuesYaml },
-    });
-    await this.syncCredentials();
-    return this.admin.rollout(valuesYaml);
+  /** Stands for a mounted Secret whose files FlyteAdmin does not read: a path with no files under it. */
+  private get emptyDir(): string {
+    return join(this.credentialsDir, '.not-mirrored');
   }
 
-  /** Deletes the FlyteAdmin pod; the new one reads the stored values and the current Secret (a token rotation needs this). */
-  async restartAdmin(): Promise<StartAttempt> {
-    const cm = await this.controlPlane
-      .admin()
-      .get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: CONTROL_PLANE_NAMESPACE, name: VALUES_CONFIGMAP })
-      .catch((err: unknown) => {
-        throw wrap(err, 'read the values FlyteAdmin was installed with (run helmUpgrade first)');
+  /**
+   * Applies a release's objects as `helm upgrade --install` would leave them (helm's kind order; namespaced objects
+   * into the release namespace, which is created first).
+   */
+  private async applyRelease(cluster: Cluster, objects: readonly KubeObject[], namespace = CONTROL_PLANE_NAMESPACE): Promise<void> {
+    const k = cluster.admin();
+    await k.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
+    for (const obj of inInstallOrder(objects)) {
+      await k.apply(obj).catch((err: unknown) => {
+        throw wrap(err, `apply ${obj.kind} ${isClusterScoped(obj.kind) ? '' : `${obj.metadata.namespace ?? namespace}/`}${obj.metadata.name} to ${cluster.spec.name}`);
       });
+    }
+  }
+
+  /** `helm upgrade --install flyte-core-data` in a data plane with its values-dataplane.yaml. */
+  async installDataPlaneRelease(name: string, valuesDataPlane: string): Promise<DataPlaneRender> {
+    const cluster = this.dataPlane(name);
+    const r = await this.releases.dataPlane([{ name: `dataplanes/${name}/values-dataplane.yaml`, content: valuesDataPlane }]);
+    await this.applyRelease(cluster, r.objects);
+    this.propellers.set(name, r.propeller);
+    return r;
+  }
+
+  /**
+   * `helm upgrade` of the control plane with values-controlplane.yaml and values-override.yaml: the release's
+   * objects go into the control plane, the credentials mount is refreshed from the Secret, and FlyteAdmin rolls when
+   * its pod template changed (a failing new pod leaves the old one). Values the chart cannot render fail the start.
+   */
+  async helmUpgrade(valuesOverride: string, controlPlaneValues = CONTROL_PLANE_OVERLAY): Promise<StartAttempt> {
+    const files: ValuesFile[] = [
+      { name: 'controlplane/values-controlplane.yaml', content: controlPlaneValues },
+      { name: 'controlplane/values-override.yaml', content: valuesOverride },
+    ];
+    let start: AdminStart;
+    try {
+      const r = await this.releases.controlPlane(files);
+      await this.applyRelease(this.controlPlane, r.objects);
+      start = { pod: r.admin, values: valuesOverride };
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      // helm refuses the values: nothing is installed and the pod keeps running as it was.
+      start = { pod: { ok: false, reason: err.format() }, values: valuesOverride };
+    }
     await this.syncCredentials();
-    return this.admin.restart((cm.data as Record<string, string>)['values-override.yaml'] ?? '');
+    if (start.pod.ok) this.lastStart = start;
+    return this.admin.rollout(start);
+  }
+
+  /**
+   * Deletes the FlyteAdmin pod; the new one starts from what the control plane holds now (the Deployment and
+   * ConfigMaps, as a kubelet would mount them) and the current Secret (a token rotation needs this).
+   */
+  async restartAdmin(): Promise<StartAttempt> {
+    const start = await this.installedAdmin();
+    await this.syncCredentials();
+    return this.admin.restart(start);
+  }
+
+  /** `kubectl rollout restart deployment/flyteadmin`: a new pod with the installed release; a failing one leaves the old. */
+  async rolloutRestartAdmin(): Promise<StartAttempt> {
+    const start = await this.installedAdmin();
+    await this.syncCredentials();
+    return this.admin.rollout(start, { restart: true });
+  }
+
+  /** The FlyteAdmin pod the control plane would start now: read from its live objects (chart), else the last upgrade. */
+  private async installedAdmin(): Promise<AdminStart> {
+    if (!this.lastStart) throw new Error('FlyteAdmin was never installed (run helmUpgrade first)');
+    if (this.releases.origin !== 'chart') return this.lastStart;
+    const cp = this.controlPlane.admin();
+    const ns = CONTROL_PLANE_NAMESPACE;
+    const live = [
+      ...(await cp.list({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: ns })),
+      ...(await cp.list({ apiVersion: 'v1', kind: 'ConfigMap', namespace: ns })),
+    ];
+    return { pod: adminPodFromObjects(live), values: this.lastStart.values };
   }
 
   /**

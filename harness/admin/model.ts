@@ -12,7 +12,9 @@ import { parsesAsPem } from '../backends/sim/tokens.ts';
 import { errorMessage } from '../errors.ts';
 import { ClusterSelector, type PlacementExplanation } from '../placement/index.ts';
 import { AdminError, MatchableAttributes } from './attributes.ts';
-import { adminPodSpec, type AdminPodSpec, type SecretMount } from './chart.ts';
+import type { AdminContainerView, AdminPodResult, AdminPodSpec, SecretMount } from '../flyte/admin-pod.ts';
+import { adminPodFromValues } from '../flyte/chart-model.ts';
+import { YamlSource } from '../topology/index.ts';
 import type { AdminClustersConfig } from './config.ts';
 import { ExecutionsTable, isTerminal, type ExecutionMode, type ExecutionRow, type Phase } from './executions.ts';
 import { NameSource } from './names.ts';
@@ -47,12 +49,20 @@ export interface FlyteAdminOptions {
 
 export type StartStage = 'values' | 'mount' | 'sync-cluster-resources' | 'serve';
 
+/** What a new FlyteAdmin pod starts from: the pods as the chart rendered them, and the values behind them. */
+export interface AdminStart {
+  pod: AdminPodResult;
+  values: string;
+}
+
 export interface StartAttempt {
   ok: boolean;
   stage?: StartStage;
   error?: string;
   /** With a rolling update, a failed new pod leaves the old one serving its old config. */
   stillServing: boolean;
+  /** The pod template did not change, so no new pod started (helm upgrade with identical manifests). */
+  unchanged?: boolean;
 }
 
 export interface CreateExecutionRequest {
@@ -77,7 +87,27 @@ interface AdminProcess {
   pod: AdminPodSpec;
   selector: ClusterSelector;
   clients: Map<string, KubeClient>;
+  /** Built on the syncresources pod's first pass. */
+  syncResourcesClients?: Map<string, KubeClient>;
   generation: number;
+}
+
+/** Values read by the built-in chart model (tests and callers without a chart). */
+function asStart(start: AdminStart | string): AdminStart {
+  if (typeof start !== 'string') return start;
+  let pod: AdminPodResult;
+  try {
+    const raw = YamlSource.parse(start, 'values-override.yaml').toJS();
+    pod = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? adminPodFromValues(raw as Record<string, unknown>) : { ok: false, reason: 'values must be a mapping' };
+  } catch (err) {
+    pod = { ok: false, reason: errorMessage(err) };
+  }
+  return { pod, values: start };
+}
+
+/** Clusters resource sync writes to: every enabled cluster, or the control plane itself without clusterConfigs. */
+function syncTargets(cfg: AdminClustersConfig): string[] {
+  return cfg.clusterConfigs.length === 0 ? [''] : cfg.clusterConfigs.filter((c) => c.enabled).map((c) => c.name);
 }
 
 const FW_API = FLYTEWORKFLOW_API_VERSION;
@@ -126,7 +156,7 @@ export class FlyteAdmin {
 
   /** The clusters config of the serving pod (what placement uses now), or undefined when admin is down. */
   get config(): AdminClustersConfig | undefined {
-    return this.proc?.pod.clusters;
+    return this.proc?.pod.serve.clusters;
   }
 
   get selector(): ClusterSelector | undefined {
@@ -138,23 +168,35 @@ export class FlyteAdmin {
     return this.proc?.values;
   }
 
-  /** `helm upgrade` (rolling update): a new pod starts; if it fails, the old one keeps serving its old config. */
-  async rollout(valuesYaml: string): Promise<StartAttempt> {
-    return this.launch(valuesYaml, true);
+  /**
+   * `helm upgrade` (rolling update): a new pod starts only when the pod template changed (the chart's
+   * configChecksum covers the config, not the credentials Secret); if it fails, the old one keeps serving its old
+   * config. A pod that is down (crash-looping) restarts and tries again. `restart` is `kubectl rollout restart`: a
+   * new pod even with an unchanged template. A string is values read by the chart model.
+   */
+  async rollout(start: AdminStart | string, opts: { restart?: boolean } = {}): Promise<StartAttempt> {
+    const s = asStart(start);
+    if (!opts.restart && this.proc && s.pod.ok && s.pod.pod.podTemplate === this.proc.pod.podTemplate) {
+      const attempt: StartAttempt = { ok: true, stillServing: true, unchanged: true };
+      this.history.push(attempt);
+      this.log('flyteadmin pod template unchanged: no new pod');
+      return attempt;
+    }
+    return this.launch(s, true);
   }
 
   /** The pod is deleted and recreated (kubectl delete pod, node loss): if the new one fails, admin is down. */
-  async restart(valuesYaml: string): Promise<StartAttempt> {
+  async restart(start: AdminStart | string): Promise<StartAttempt> {
     this.proc = undefined;
-    return this.launch(valuesYaml, false);
+    return this.launch(asStart(start), false);
   }
 
   stop(): void {
     this.proc = undefined;
   }
 
-  private async launch(valuesYaml: string, rolling: boolean): Promise<StartAttempt> {
-    const attempt = await this.tryStart(valuesYaml).then(
+  private async launch(start: AdminStart, rolling: boolean): Promise<StartAttempt> {
+    const attempt = await this.tryStart(start).then(
       (proc): StartAttempt => {
         this.proc = proc;
         return { ok: true, stillServing: true };
@@ -170,34 +212,30 @@ export class FlyteAdmin {
     return attempt;
   }
 
-  private async tryStart(valuesYaml: string): Promise<AdminProcess> {
-    let pod: AdminPodSpec;
-    try {
-      pod = adminPodSpec(valuesYaml);
-    } catch (err) {
-      throw new StartError('values', errorMessage(err));
-    }
+  private async tryStart(start: AdminStart): Promise<AdminProcess> {
+    if (!start.pod.ok) throw new StartError('values', start.pod.reason);
+    const pod = start.pod.pod;
     for (const v of pod.volumes) {
       if (this.env.secretDir(v.secretName) === undefined) {
         throw new StartError('mount', `MountVolume.SetUp failed for volume "${v.volume}" : secret "${v.secretName}" not found`);
       }
     }
-    const cfg = pod.clusters;
+    const cfg = pod.serve.clusters;
     const names = new Set<string>();
     for (const c of cfg.clusterConfigs) {
-      if (names.has(c.name)) throw new StartError(pod.syncInitContainer ? 'sync-cluster-resources' : 'serve', 'Duplicate cluster names in runtime config');
+      if (names.has(c.name)) throw new StartError(pod.syncInit ? 'sync-cluster-resources' : 'serve', 'Duplicate cluster names in runtime config');
       names.add(c.name);
     }
-    if (pod.syncInitContainer) await this.syncClusterResources(cfg, pod.syncMounts);
+    if (pod.syncInit) await this.syncClusterResources(pod.syncInit);
     let clients: Map<string, KubeClient>;
     let selector: ClusterSelector;
     try {
-      clients = cfg.clusterConfigs.length === 0 ? new Map([['', this.env.inCluster()]]) : await this.buildClients(cfg, pod.serveMounts);
+      clients = cfg.clusterConfigs.length === 0 ? new Map([['', this.env.inCluster()]]) : await this.buildClients(cfg, pod.serve.mounts);
       selector = ClusterSelector.fromConfig(cfg);
     } catch (err) {
       throw new StartError('serve', errorMessage(err));
     }
-    return { values: valuesYaml, pod, selector, clients, generation: ++this.generation };
+    return { values: start.values, pod, selector, clients, generation: ++this.generation };
   }
 
   /** NewListTargets: a client for every configured cluster, enabled or not, from files read now (and only now). */
@@ -220,6 +258,11 @@ export class FlyteAdmin {
     return out;
   }
 
+  /** The clients a FlyteAdmin process builds at start from its own config and mounts. */
+  private async clientsFor(view: AdminContainerView): Promise<Map<string, KubeClient>> {
+    return view.clusters.clusterConfigs.length === 0 ? new Map([['', this.env.inCluster()]]) : this.buildClients(view.clusters, view.mounts);
+  }
+
   private async readMounted(path: string, mounts: readonly SecretMount[]): Promise<string> {
     for (const m of mounts) {
       if (!path.startsWith(`${m.mountPath}/`)) continue;
@@ -236,15 +279,16 @@ export class FlyteAdmin {
     throw new Error(`open ${path}: no such file or directory`);
   }
 
-  /** `flyteadmin clusterresource sync`: every project-domain namespace and quota in every enabled cluster. */
-  private async syncClusterResources(cfg: AdminClustersConfig, mounts: readonly SecretMount[]): Promise<void> {
+  /** `flyteadmin clusterresource sync` (the init container, with its own config and mounts): every project-domain namespace and quota in every enabled cluster. */
+  private async syncClusterResources(view: AdminContainerView): Promise<void> {
     let clients: Map<string, KubeClient>;
+    const cfg = view.clusters;
     try {
-      clients = cfg.clusterConfigs.length === 0 ? new Map([['', this.env.inCluster()]]) : await this.buildClients(cfg, mounts);
+      clients = await this.clientsFor(view);
     } catch (err) {
       throw new StartError('sync-cluster-resources', `panic: ${errorMessage(err)}`);
     }
-    const targets = cfg.clusterConfigs.length === 0 ? [''] : cfg.clusterConfigs.filter((c) => c.enabled).map((c) => c.name);
+    const targets = syncTargets(cfg);
     const errors = await this.syncPass(clients, targets, undefined);
     if (errors.length > 0) {
       throw new StartError('sync-cluster-resources', `Failed to sync cluster resources [${errors.length} errors], first: ${errors[0]}`);
@@ -304,9 +348,18 @@ export class FlyteAdmin {
    */
   async syncResourcesPass(): Promise<{ errors: string[] }> {
     const proc = this.requireServing();
-    const cfg = proc.pod.clusters;
-    const targets = cfg.clusterConfigs.length === 0 ? [''] : cfg.clusterConfigs.filter((c) => c.enabled).map((c) => c.name);
-    const errors = await this.syncPass(proc.clients, targets, this.syncCache);
+    const view = proc.pod.syncResources;
+    if (!view) return { errors: ['the release has no syncresources Deployment'] };
+    // Its own pod: its own config and mounts (charts/flyte-core/templates/clusterresourcesync/deployment.yaml).
+    let clients: Map<string, KubeClient>;
+    try {
+      clients = proc.syncResourcesClients ??= await this.clientsFor(view);
+    } catch (err) {
+      const e = [`syncresources: ${errorMessage(err)}`];
+      this.log(e[0] as string);
+      return { errors: e };
+    }
+    const errors = await this.syncPass(clients, syncTargets(view.clusters), this.syncCache);
     for (const e of errors) this.log(`syncresources: ${e}`);
     return { errors };
   }

@@ -61,6 +61,15 @@ const plain = ({ decoded: _decoded, ...view }: AdminContainerView & { decoded: D
 
 /** FlyteAdmin's pods from one release's rendered objects (the control-plane release). */
 export function adminPodFromObjects(objects: readonly KubeObject[]): AdminPodResult {
+  try {
+    return readAdminPod(objects);
+  } catch (err) {
+    // A clusters section FlyteAdmin cannot decode stops it at start.
+    return { ok: false, reason: (err as Error).message };
+  }
+}
+
+function readAdminPod(objects: readonly KubeObject[]): AdminPodResult {
   const deployment = findObject(objects, 'Deployment', 'flyteadmin');
   if (!deployment) return { ok: false, reason: 'the release renders no flyteadmin Deployment (flyteadmin.enabled is false?)' };
   const spec = podSpec(deployment);

@@ -75,10 +75,19 @@ function releaseArgs(r: ReleaseOptions): string[] {
   return args;
 }
 
+/** What a live install would discover from the cluster, for `helm template` (which talks to none). */
+export interface TemplateCapabilities {
+  /** --api-versions: group/version or group/version/Kind the cluster serves. */
+  apiVersions?: readonly string[];
+  /** --kube-version of the cluster. */
+  kubeVersion?: string;
+}
+
 /** `helm template`: the manifests the release would apply, as one multi-document YAML string. */
-export async function helmTemplate(r: ReleaseOptions, opts: HelmOptions): Promise<string> {
+export async function helmTemplate(r: ReleaseOptions & TemplateCapabilities, opts: HelmOptions): Promise<string> {
   const { kubeconfig: _kubeconfig, kubeContext: _context, ...offline } = opts;
-  const { stdout } = await runHelm(['template', ...releaseArgs(r)], offline);
+  const caps = [...(r.apiVersions ?? []).flatMap((v) => ['--api-versions', v]), ...(r.kubeVersion ? ['--kube-version', r.kubeVersion] : [])];
+  const { stdout } = await runHelm(['template', ...releaseArgs(r), ...caps], offline);
   return stdout;
 }
 

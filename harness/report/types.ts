@@ -39,6 +39,8 @@ export interface PhaseRecord {
 export interface ScenarioResult {
   scenario: string;
   backend: string;
+  /** The flyte-core chart the releases were rendered with, or the built-in chart model. */
+  chart: string;
   passed: boolean;
   expectations: string[];
   steps: StepRecord[];

@@ -16,9 +16,14 @@ export interface ScenarioOptions {
   cleanup?: CleanupStack;
   /** Backend-specific options from the command line (kubeconfig contexts, images, dry run). */
   backendOptions?: Readonly<Record<string, unknown>>;
+  /** How the flyte-core releases render: the real chart, or (default) the built-in chart model. */
+  releases?: FlyteReleases;
+  /** chart-upgrade: the chart the releases are upgraded to. */
+  upgradeTo?: FlyteReleases;
 }
 
 import type { DistributionRow, StepRecord, Violation } from '../../harness/report/types.ts';
+import type { FlyteReleases } from '../../harness/helm/releases.ts';
 
 export type { DistributionRow, PhaseRecord, ScenarioResult, StepRecord, StepStatus, Violation } from '../../harness/report/types.ts';
 
@@ -76,6 +81,7 @@ export class ScenarioContext {
       log: (l) => opts.log(`    ${l}`),
       projects: topology.projects.map((p) => ({ name: p.name, domains: p.domains })),
       seed: `${opts.seed}/${scenario.name}`,
+      ...(opts.releases ? { releases: opts.releases } : {}),
     });
     return new ScenarioContext(scenario, opts, world, topology);
   }

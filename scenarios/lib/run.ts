@@ -65,6 +65,7 @@ function summarise(scenario: Scenario, opts: ScenarioOptions, ctx: ScenarioConte
   return {
     scenario: scenario.name,
     backend: opts.backend,
+    chart: ctx?.world.releases.description ?? opts.releases?.description ?? 'the built-in chart model',
     passed: violations.length === 0 && error === undefined,
     expectations: scenario.expectations,
     steps: ctx?.steps ?? [],

@@ -4,21 +4,13 @@
 // workflows; plus the measurements scenarios share (placement shares with a G-test, survival audit).
 import { parse as parseYaml } from 'yaml';
 import { parseEclFile } from '../../harness/admin/attributes.ts';
-import { adminPodSpec } from '../../harness/admin/chart.ts';
+import { adminPodFromValues } from '../../harness/flyte/chart-model.ts';
 import { preflight, type PreflightReport } from '../../harness/admin/preflight.ts';
 import type { ClustersConfig } from '../../harness/placement/index.ts';
 import type { Topology } from '../../harness/topology/index.ts';
 import type { StartAttempt } from '../../harness/admin/model.ts';
 import { isTerminal } from '../../harness/admin/executions.ts';
-import {
-  FLYTE_NAMESPACE,
-  FLYTEWORKFLOW_API_VERSION,
-  flyteadminClusterRoleBinding,
-  flyteadminClusterRoleName,
-  flyteadminServiceAccount,
-  flyteNamespace,
-  flyteWorkflowCrd,
-} from '../../harness/backends/manifests.ts';
+import { FLYTE_NAMESPACE, FLYTEWORKFLOW_API_VERSION } from '../../harness/backends/manifests.ts';
 import { KubeApiError, type KubeObject } from '../../harness/backends/types.ts';
 import { render, type ClusterCredentials } from '../../harness/render/index.ts';
 import { ALPHA, gTest } from '../../harness/placement/stats.ts';
@@ -27,28 +19,6 @@ import type { ScenarioContext } from './context.ts';
 const FW = { apiVersion: FLYTEWORKFLOW_API_VERSION, kind: 'FlyteWorkflow' };
 const NS = FLYTE_NAMESPACE;
 export const WORKFLOWS = ['example.training_workflow', 'example.etl', 'example.report'] as const;
-
-/**
- * What `helm install flyte-core-data … --values values-dataplane.yaml` leaves in a data plane (facts §7.5): the
- * shared data-plane manifests (namespace, CRD, service account, binding), with the chart's own ClusterRole — the
- * chart's rbacRules grant every verb on its resource list, unlike the least-privilege role of manifests.ts.
- */
-export function dataPlaneChartObjects(namespace = NS): KubeObject[] {
-  const opts = { namespace };
-  const chartRole: KubeObject = {
-    apiVersion: 'rbac.authorization.k8s.io/v1',
-    kind: 'ClusterRole',
-    metadata: { name: flyteadminClusterRoleName(opts) },
-    rules: [
-      {
-        apiGroups: ['', 'flyte.lyft.com', 'rbac.authorization.k8s.io'],
-        resources: ['configmaps', 'flyteworkflows', 'namespaces', 'pods', 'resourcequotas', 'roles', 'rolebindings', 'secrets', 'services', 'serviceaccounts', 'spark-role', 'limitranges'],
-        verbs: ['*'],
-      },
-    ],
-  };
-  return [flyteNamespace(opts), flyteWorkflowCrd(), flyteadminServiceAccount(opts), chartRole, flyteadminClusterRoleBinding(opts)];
-}
 
 /** Rendered artifacts of the current topology with the World's endpoints (and credentials when given). */
 export function renderFiles(ctx: ScenarioContext, credentials?: Record<string, ClusterCredentials>): Map<string, string> {
@@ -73,7 +43,7 @@ function file(files: Map<string, string>, path: string): string {
 /** helm install flyte-core-data in one data plane. */
 export async function installDataPlane(ctx: ScenarioContext, name: string, timeoutMs = 60_000): Promise<void> {
   const k = ctx.world.dataPlane(name).admin();
-  for (const obj of dataPlaneChartObjects()) await k.apply(obj);
+  await ctx.world.installDataPlaneRelease(name, file(renderFiles(ctx), `dataplanes/${name}/values-dataplane.yaml`));
   // A real API server serves a new CRD after a moment (Established); helm's --wait would wait for it too.
   const deadline = Date.now() + timeoutMs;
   for (let delay = 5; ; delay = Math.min(delay * 2, 500)) {
@@ -122,7 +92,12 @@ export function valuesOverride(ctx: ScenarioContext): string {
 
 /** helm upgrade with values-override.yaml: FlyteAdmin rolls; returns the start attempt. */
 export async function helmUpgrade(ctx: ScenarioContext, values = valuesOverride(ctx)): Promise<StartAttempt> {
-  return ctx.world.helmUpgrade(values);
+  return ctx.world.helmUpgrade(values, controlPlaneValues(ctx));
+}
+
+/** The rendered controlplane/values-controlplane.yaml (the chart's overlay, propeller on when the control plane runs workflows). */
+export function controlPlaneValues(ctx: ScenarioContext): string {
+  return file(renderFiles(ctx), 'controlplane/values-controlplane.yaml');
 }
 
 /** flytectl update execution-cluster-label --attrFile ecl/<file> for every rendered ECL file. */
@@ -316,7 +291,9 @@ export async function workloadPhase(ctx: ScenarioContext, phase: string, count: 
 
 /** The clusters config a values file stands for, as FlyteAdmin decodes it. */
 export function configOf(values: string): ClustersConfig {
-  return adminPodSpec(values).clusters;
+  const r = adminPodFromValues(parseYaml(values) ?? {});
+  if (!r.ok) throw new Error(r.reason);
+  return r.pod.serve.clusters;
 }
 
 /** Pre-flight of the current topology's values against what FlyteAdmin serves now. */

@@ -29,6 +29,7 @@ export const runCommand: Command = {
   name: 'run',
   summary: 'run scenarios (the guide, day 2, drains, rotations, real-world reports) against a backend',
   usage: `Usage: flyte-mc run [SCENARIO...] [--backend sim] [--dataplanes N] [--executions M] [--seed S]
+                    [--chart REF | --chart-model] [--upgrade-to REF]
                     [--report DIR] [--junit FILE] [--list] [--quiet]
                     [--image IMAGE] [--kubeconfig FILE --control-plane CTX --data-planes CTX1,CTX2
                      [--endpoint NAME=URL]... [--dry-run]]
@@ -40,6 +41,11 @@ ${DEFAULT_EXECUTIONS} executions each (~${DEFAULT_EXECUTIONS * DEFAULT_SCENARIOS
   --dataplanes N     data planes at the start, 1..100 (default: the scenario's own, usually 2)
   --executions M     executions per scenario workload (default ${DEFAULT_EXECUTIONS})
   --seed S           seed of execution names and simulated credentials (default 1)
+  --chart REF        the flyte-core chart the releases render with: a directory, a .tgz, oci://..., or
+                     https://repo#chart (default: flyte-core of github.com/flyteorg/flyte ${'v1.16.8'}, fetched with
+                     go mod download on first use; without Go the built-in chart model is used and reported)
+  --chart-model      use the built-in chart model instead of a chart
+  --upgrade-to REF   chart-upgrade: the chart to upgrade to (same forms as --chart)
   --report DIR       write DIR/report.json and DIR/report.html (charts as inline SVG)
   --junit FILE       write JUnit XML for CI
   --list             list the scenarios and exit
@@ -74,6 +80,9 @@ ${DEFAULT_EXECUTIONS} executions each (~${DEFAULT_EXECUTIONS * DEFAULT_SCENARIOS
         'data-planes': { type: 'string' },
         endpoint: { type: 'string', multiple: true },
         'dry-run': { type: 'boolean' },
+        chart: { type: 'string' },
+        'chart-model': { type: 'boolean', default: false },
+        'upgrade-to': { type: 'string' },
       },
       true,
     );
@@ -95,11 +104,29 @@ ${DEFAULT_EXECUTIONS} executions each (~${DEFAULT_EXECUTIONS * DEFAULT_SCENARIOS
     const seed = intFlag(values.seed, 'seed', 1, 0, 2 ** 32 - 1);
     const backendOptions = backendOptionsFrom(values);
     const log = values.quiet ? () => {} : (line: string) => io.stderr(`${line}\n`);
+    if (values['chart-model'] && values.chart !== undefined) throw new UsageError('--chart and --chart-model exclude each other');
+    const { chartReleases, modelReleases } = await import('../../helm/releases.ts');
+    const { resolveFlyteChart } = await import('../../helm/flyte-chart.ts');
+    let releases = modelReleases();
+    if (!values['chart-model']) {
+      const r = await resolveFlyteChart(values.chart, { log });
+      if (r.ok) releases = chartReleases(r.chart, { cloud: 'eks' });
+      else if (values.chart !== undefined) throw new UsageError(`--chart ${values.chart}: ${r.reason}`);
+      else io.stderr(`no flyte-core chart: ${r.reason}; using the built-in chart model\n`);
+    }
+    let upgradeTo: typeof releases | undefined;
+    if (values['upgrade-to'] !== undefined) {
+      const r = await resolveFlyteChart(values['upgrade-to'], { log });
+      if (!r.ok) throw new UsageError(`--upgrade-to ${values['upgrade-to']}: ${r.reason}`);
+      upgradeTo = chartReleases(r.chart, { cloud: 'eks' });
+    }
+    if (chosen.some((s) => s.name === 'chart-upgrade') && !upgradeTo) throw new UsageError('chart-upgrade needs --upgrade-to REF (and --chart REF for the chart it starts from)');
+    log(`chart: ${releases.description}${upgradeTo ? `; upgrading to ${upgradeTo.description}` : ''}`);
     const t0 = performance.now();
     const results: ScenarioResult[] = [];
     for (const s of chosen) {
       if (io.signal.aborted) break;
-      results.push(await runScenario(s, { backend, dataPlanes, dataPlanesPinned: values.dataplanes !== undefined, executions, seed, log, signal: io.signal, backendOptions }));
+      results.push(await runScenario(s, { backend, dataPlanes, dataPlanesPinned: values.dataplanes !== undefined, executions, seed, log, signal: io.signal, backendOptions, releases, ...(upgradeTo ? { upgradeTo } : {}) }));
     }
     io.stdout(`\n${summaryTable(results)}`);
     const passed = results.filter((r) => r.passed).length;

@@ -3,7 +3,7 @@
 // propeller's cluster-id must equal the clusterConfigs name or every event is rejected (flyte#1929, §3.5, §9.20).
 import { KubeApiError } from '../../../harness/backends/types.ts';
 import type { Scenario } from '../context.ts';
-import { auditSurvival, dataPlaneChartObjects, deployGuide, fixedMix, preflightTopology, runWorkload } from '../steps.ts';
+import { auditSurvival, deployGuide, fixedMix, preflightTopology, runWorkload } from '../steps.ts';
 
 export const singleToMulti: Scenario = {
   name: 'single-to-multi-cluster',
@@ -20,7 +20,8 @@ export const singleToMulti: Scenario = {
   async run(ctx) {
     const cp = ctx.world.controlPlane.admin();
     await ctx.step('Single cluster: flyte-core with propeller in the control plane, no clusters section', async () => {
-      for (const obj of dataPlaneChartObjects()) await cp.apply(obj);
+      // No values-controlplane.yaml overlay: propeller (and its CRD) stays on in the one cluster.
+      const r = await ctx.world.helmUpgrade('flyteadmin:\n  enabled: true\n', '');
       for (let i = 0; ; i++) {
         try {
           await cp.list({ apiVersion: 'flyte.lyft.com/v1alpha1', kind: 'FlyteWorkflow', namespace: 'flyte' });
@@ -30,7 +31,6 @@ export const singleToMulti: Scenario = {
           await new Promise((r) => setTimeout(r, 100));
         }
       }
-      const r = await ctx.world.helmUpgrade('flyteadmin:\n  enabled: true\n');
       ctx.require(r.ok, `single-cluster FlyteAdmin should start: ${r.error}`);
       ctx.expect(ctx.world.admin.selector?.inCluster === true, 'FlyteAdmin should use its in-cluster selector');
     });

@@ -1,7 +1,7 @@
 // Token rotation: FlyteAdmin reads tokens once at startup (facts §1.4), so a rotated token breaks a running admin
 // until it restarts, and the restart itself needs the updated cluster-credentials (the sync init container, §8).
 import type { Scenario } from '../context.ts';
-import { applyCredentials, collectCredentials, deployGuide, fixedMix, liveOn, runWorkload, workloadPhase } from '../steps.ts';
+import { applyCredentials, collectCredentials, controlPlaneValues, deployGuide, fixedMix, liveOn, runWorkload, workloadPhase } from '../steps.ts';
 
 export const tokenRotation: Scenario = {
   name: 'token-rotation',
@@ -9,7 +9,8 @@ export const tokenRotation: Scenario = {
   expectations: [
     'after the token Secret is recreated and the API server\'s 10 s token cache has expired, executions placed on that data plane are stored FAILED with no cluster (401), others succeed',
     'terminating an execution there fails (401) and leaves it ABORTING',
-    'a rollout before cluster-credentials is updated fails in the sync init container; the old pod keeps serving (still with the old token)',
+    'helm upgrade with unchanged values starts no new pod (the chart\'s configChecksum does not cover Secrets): the running pod keeps the revoked token',
+    'a rollout restart before cluster-credentials is updated fails in the sync init container; the old pod keeps serving (still with the old token)',
     'after updating cluster-credentials and restarting, every execution succeeds and the stuck abort can be retried',
   ],
   dataPlanes: 2,
@@ -45,8 +46,14 @@ export const tokenRotation: Scenario = {
       ctx.expect(t instanceof Error && /Unauthorized/.test(t.message), 'terminate on the rotated cluster should fail with 401');
       ctx.expect(admin.get(stuck)?.phase === 'ABORTING', 'the execution should stay ABORTING');
     });
-    await ctx.step('Rollout before updating cluster-credentials: the sync init container fails, the old pod keeps serving', async () => {
-      const r = await ctx.world.helmUpgrade(ctx.world.admin.values ?? '');
+    await ctx.step('helm upgrade with the same values: no new pod, the old token stays in use', async () => {
+      const r = await ctx.world.helmUpgrade(ctx.world.admin.values ?? '', controlPlaneValues(ctx));
+      ctx.expect(r.ok && r.unchanged === true, `an upgrade with identical manifests should start no pod, got ${r.ok ? (r.unchanged ? 'no pod' : 'a new pod') : `${r.stage}: ${r.error}`}`);
+      const probe = await ctx.world.admin.createExecution({ ...fixedMix(ctx, 'development', 'label1')(0) });
+      ctx.expect(probe.phase === 'FAILED', 'the running pod still uses the token it read at startup');
+    });
+    await ctx.step('kubectl rollout restart before updating cluster-credentials: the sync init container fails, the old pod keeps serving', async () => {
+      const r = await ctx.world.rolloutRestartAdmin();
       ctx.expect(!r.ok && r.stage === 'sync-cluster-resources' && /Unauthorized/.test(r.error ?? ''), `the new pod should fail in sync-cluster-resources with 401, got ${r.ok ? 'a start' : `${r.stage}: ${r.error}`}`);
       ctx.expect(r.stillServing, 'the old pod should keep serving');
     });
