@@ -52,8 +52,8 @@ export class World {
   readonly credentialsDir: string;
   /** The FlyteAdmin model; it reads the credentials dir and reaches clusters through connect(). */
   readonly admin: FlyteAdmin;
-  /** How the flyte-core releases render (real chart or chart model). */
-  readonly releases: FlyteReleases;
+  /** How the flyte-core releases render (real chart or chart model); switchChart() changes it for an upgrade. */
+  releases: FlyteReleases;
   /** Secrets of the control plane's flyte namespace, as of the last syncCredentials(). */
   private presentSecrets = new Set<string>();
   /** What the last control-plane upgrade rendered: a restarted pod starts from it. */
@@ -244,6 +244,12 @@ export class World {
         throw wrap(err, `apply ${obj.kind} ${isClusterScoped(obj.kind) ? '' : `${obj.metadata.namespace ?? namespace}/`}${obj.metadata.name} to ${cluster.spec.name}`);
       });
     }
+  }
+
+  /** Later helm upgrades use this chart (a chart upgrade: the releases are then upgraded one by one). */
+  switchChart(releases: FlyteReleases): void {
+    this.log(`chart: ${this.releases.description} → ${releases.description}`);
+    this.releases = releases;
   }
 
   /** `helm upgrade --install flyte-core-data` in a data plane with its values-dataplane.yaml. */

@@ -1,5 +1,6 @@
 // The scenario library: every scenario by name, in the order `flyte-mc run --list` shows them.
 import type { Scenario } from './context.ts';
+import { chartUpgrade } from './scenarios/chart-upgrade.ts';
 import { day2AddCluster } from './scenarios/day2.ts';
 import { guideAsWritten } from './scenarios/as-written.ts';
 import { drainAndRemoveCluster } from './scenarios/drain.ts';
@@ -26,6 +27,7 @@ export const scenarios: readonly Scenario[] = [
   clusterIdMismatch,
   guideAsWritten,
   syncResourcesCache,
+  chartUpgrade,
 ];
 
 /** What `flyte-mc run` runs with no arguments (keep in sync with harness/cli/commands/run.ts). */
