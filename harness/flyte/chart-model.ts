@@ -28,13 +28,26 @@ export function mergeValues(files: readonly Obj[]): Obj {
   return files.reduce<Obj>((acc, f) => merge(acc, f), {});
 }
 
+/**
+ * The chart writes the clusters section with `toYaml`, which sorts map keys (Go's encoding/json: byte order), so of
+ * labels that collide by case (viper lowercases them) the one sorting last wins, not the one written last.
+ */
+function sortedKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortedKeys);
+  if (!isObj(v)) return v;
+  const keys = Object.keys(v).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+  return Object.fromEntries(keys.map((k) => [k, sortedKeys(v[k])]));
+}
+
 const truthy = (v: unknown, dflt: boolean): boolean => (v === undefined || v === null ? dflt : v !== false && v !== 'false' && v !== 0 && v !== '');
 
 /** FlyteAdmin's pods from the merged values of the control-plane release. */
 export function adminPodFromValues(values: Obj, file = 'values-override.yaml'): AdminPodResult {
   const admin = isObj(values.flyteadmin) ? values.flyteadmin : {};
   if (!truthy(admin.enabled, true)) return { ok: false, reason: 'the release renders no flyteadmin Deployment (flyteadmin.enabled is false?)' };
-  const decoded = decodeClustersConfig(values, { file, section: 'values' });
+  const cm = isObj(values.configmap) ? values.configmap : undefined;
+  const asRendered = cm && 'clusters' in cm ? { ...values, configmap: { ...cm, clusters: sortedKeys(cm.clusters) } } : values;
+  const decoded = decodeClustersConfig(asRendered, { file, section: 'values' });
   const volumes: { volume: string; secretName: string }[] = [];
   for (const v of Array.isArray(admin.additionalVolumes) ? admin.additionalVolumes : []) {
     if (isObj(v) && isObj(v.secret) && typeof v.name === 'string' && v.secret.optional !== true) volumes.push({ volume: v.name, secretName: String(v.secret.secretName ?? v.name) });
