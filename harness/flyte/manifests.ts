@@ -32,7 +32,7 @@ export function parseManifests(text: string, file: string): Manifests {
       const pos = first.linePos?.[0];
       throw new InputError(`invalid YAML: ${(first.message.split('\n')[0] ?? first.message).replace(/ at line \d+, column \d+:?$/, '')}`, { file, line: pos?.line });
     }
-    const start = doc.range?.[0] ?? 0;
+    const start = doc.contents?.range?.[0] ?? doc.range?.[0] ?? 0;
     const line = lines.linePos(start).line;
     const template = /#\s*Source:\s*(\S+)/.exec(doc.commentBefore ?? '')?.[1];
     let value: unknown;

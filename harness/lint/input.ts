@@ -6,6 +6,9 @@ import { YamlSource } from '../topology/load.ts';
 import type { Topology } from '../topology/index.ts';
 import type { ArtifactKind, Doc, LintInput, PolicyArtifact, TextArtifact } from './types.ts';
 import { getIn, isObj } from './util.ts';
+import { adminPodFromObjects } from '../flyte/admin-pod.ts';
+import { parseManifests } from '../flyte/manifests.ts';
+import { propellerFromObjects } from '../flyte/propeller.ts';
 
 export interface ArtifactFile {
   path: string;
@@ -90,6 +93,9 @@ export function detectKind(path: string, docs: Doc[]): ArtifactKind {
   const lower = path.toLowerCase();
   if (/\.(sh|bash|md)$/.test(lower)) return 'commands';
   const data = docs[0]?.data;
+  // Rendered objects: Kubernetes objects other than a lone Secret, e.g. helm template output.
+  const objects = docs.filter((d) => isObj(d.data) && typeof d.data.apiVersion === 'string' && typeof d.data.kind === 'string');
+  if (objects.length > 0 && objects.length === docs.length && objects.some((d) => (d.data as { kind: string }).kind !== 'Secret')) return 'manifests';
   if (lower.endsWith('.json')) return isTrustPolicy(data) ? 'trust-policy' : isObj(data) && 'Statement' in data ? 'iam-policy' : 'other';
   if (isObj(data) && data.kind === 'Secret') return data.type === 'kubernetes.io/service-account-token' ? 'token-secret' : 'secret';
   if (looksLikeEcl(data)) return 'ecl';
@@ -114,7 +120,7 @@ function policyRole(path: string, doc: Doc): PolicyArtifact['role'] {
 }
 
 export function buildInput(files: readonly ArtifactFile[], topology?: Topology): LintInput {
-  const input: LintInput = { values: [], secrets: [], ecl: [], policies: [], dataplaneValues: [], commands: [], all: [] };
+  const input: LintInput = { values: [], secrets: [], ecl: [], policies: [], dataplaneValues: [], commands: [], manifests: [], all: [] };
   if (topology) input.topology = topology;
   for (const f of files) {
     const lower = f.path.toLowerCase();
@@ -145,6 +151,20 @@ export function buildInput(files: readonly ArtifactFile[], topology?: Topology):
       case 'dataplane-values': {
         const cluster = f.cluster ?? /(?:^|\/)dataplanes\/([^/]+)\//.exec(f.path)?.[1];
         for (const doc of docs) input.dataplaneValues.push({ kind, file: f.path, doc, ...(cluster !== undefined ? { cluster } : {}) });
+        break;
+      }
+      case 'manifests': {
+        const m = parseManifests(f.content, f.path);
+        const has = (name: string) => m.objects.some((o) => o.kind === 'Deployment' && o.metadata.name === name);
+        input.manifests.push({
+          kind,
+          file: f.path,
+          objects: m.objects,
+          sources: m.sources,
+          ...(has('flyteadmin') ? { admin: adminPodFromObjects(m.objects) } : {}),
+          ...(has('flytepropeller') ? { propeller: propellerFromObjects(m.objects) } : {}),
+        });
+        // The chart's own Secrets (db-pass, flyte-secret-auth...) are not the credentials Secret: not linted as one.
         break;
       }
       case 'values':

@@ -1,6 +1,10 @@
 // The lint contract: a rule looks at the parsed artifacts that are present and returns findings with file, path and line.
 import type { DecodedClusters } from '../admin/config.ts';
 import type { PathSegment, Topology, YamlSource } from '../topology/index.ts';
+import type { KubeObject } from '../backends/types.ts';
+import type { AdminPodResult } from '../flyte/admin-pod.ts';
+import type { ObjectSource } from '../flyte/manifests.ts';
+import type { PropellerResult } from '../flyte/propeller.ts';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -24,6 +28,7 @@ export type ArtifactKind =
   | 'iam-policy' // IAM permissions policy (JSON)
   | 'dataplane-values' // a data plane's values file
   | 'commands' // commands.sh / COMMANDS.md
+  | 'manifests' // rendered Kubernetes objects (helm template output, kubectl get -o yaml)
   | 'other';
 
 /** One YAML document, or a JSON document parsed as YAML so it has line numbers. */
@@ -71,6 +76,18 @@ export interface DataplaneValuesArtifact {
   cluster?: string;
 }
 
+/** One release's rendered objects, read as FlyteAdmin and propeller will run with them. */
+export interface ManifestsArtifact {
+  kind: 'manifests';
+  file: string;
+  objects: KubeObject[];
+  sources: ObjectSource[];
+  /** FlyteAdmin's pods, when the objects hold a flyteadmin Deployment. */
+  admin?: AdminPodResult;
+  /** propeller, when the objects hold a flytepropeller Deployment. */
+  propeller?: PropellerResult;
+}
+
 export interface TextArtifact {
   file: string;
   kind: ArtifactKind;
@@ -86,6 +103,7 @@ export interface LintInput {
   policies: PolicyArtifact[];
   dataplaneValues: DataplaneValuesArtifact[];
   commands: TextArtifact[];
+  manifests: ManifestsArtifact[];
   /** Every input file with its text and parsed documents (placeholder checks). */
   all: TextArtifact[];
   /** The control-plane values file FlyteAdmin's clusters section comes from (the last one that has it). */

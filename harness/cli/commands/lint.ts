@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { InputError, UsageError } from '../../errors.ts';
 import { countBySeverity, formatJson, formatText, lintArtifacts, lintTopology, rules, type ArtifactFile, type Finding } from '../../lint/index.ts';
 import { loadTopology } from '../../topology/index.ts';
@@ -6,7 +7,8 @@ import { parseFlags, type Command } from '../command.ts';
 
 const USAGE = `Usage: flyte-mc lint --topology FILE [--format text|json]
        flyte-mc lint --values FILE [--values FILE...] [--secret FILE...] [--ecl FILE...]
-                     [--trust-policy FILE...] [--dataplane-values [NAME=]FILE...] [FILE...] [--format text|json]
+                     [--trust-policy FILE...] [--dataplane-values [NAME=]FILE...] [--manifests FILE|DIR...]
+                     [FILE...] [--format text|json]
        flyte-mc lint --rules
 
 Checks multi-cluster artifacts against what FlyteAdmin, the flyte-core chart, flytectl and IAM really do.
@@ -16,6 +18,8 @@ Checks multi-cluster artifacts against what FlyteAdmin, the flyte-core chart, fl
   --ecl FILE               an execution-cluster-label attribute file (repeatable)
   --trust-policy FILE      an IAM trust policy (repeatable; role taken from the name: *dataplane*/*controlplane*)
   --dataplane-values [NAME=]FILE  a data plane's values file; NAME is its clusterConfigs name
+  --manifests FILE|DIR     rendered objects of one release (helm template output, kubectl get -o yaml); a DIR
+                           holds one file per release (*.yaml); the chart rules run on what the chart produced
   FILE                     any other artifact, kind detected from path and content
   --format text|json       output (default text); json prints [{code, severity, message, file, path, line, hint}]
   --rules                  list the rules and exit
@@ -36,6 +40,16 @@ async function readArtifact(path: string, kind?: ArtifactFile['kind'], cluster?:
   return f;
 }
 
+/** A manifests file, or the *.yaml / *.yml files of a directory (one release each), sorted. */
+async function manifestFiles(path: string): Promise<string[]> {
+  const st = await stat(path).catch(() => undefined);
+  if (!st) throw new InputError('file not found', { file: path });
+  if (!st.isDirectory()) return [path];
+  const names = (await readdir(path)).filter((n) => /\.ya?ml$/.test(n)).sort();
+  if (names.length === 0) throw new InputError('directory holds no .yaml files', { file: path });
+  return names.map((n) => join(path, n));
+}
+
 export const lintCommand: Command = {
   name: 'lint',
   summary: 'check values, Secret, ECL files and trust policies for the multi-cluster footguns',
@@ -50,6 +64,7 @@ export const lintCommand: Command = {
         ecl: { type: 'string', multiple: true },
         'trust-policy': { type: 'string', multiple: true },
         'dataplane-values': { type: 'string', multiple: true },
+        manifests: { type: 'string', multiple: true },
         format: { type: 'string', default: 'text' },
         rules: { type: 'boolean', default: false },
       },
@@ -62,7 +77,7 @@ export const lintCommand: Command = {
       io.stdout(rules.map((r) => `${r.code} ${r.severity.padEnd(width)} ${r.summary} [${r.ref}]\n    hint: ${r.hint}\n`).join(''));
       return 0;
     }
-    const fileFlags = [values.values, values.secret, values.ecl, values['trust-policy'], values['dataplane-values']].some((v) => v && v.length > 0) || positionals.length > 0;
+    const fileFlags = [values.values, values.secret, values.ecl, values['trust-policy'], values['dataplane-values'], values.manifests].some((v) => v && v.length > 0) || positionals.length > 0;
     let findings: Finding[];
     let fileCount: number;
     if (values.topology !== undefined) {
@@ -80,6 +95,7 @@ export const lintCommand: Command = {
         const m = /^([^=/]+)=(.+)$/.exec(spec);
         files.push(await readArtifact(m ? (m[2] as string) : spec, 'dataplane-values', m?.[1]));
       }
+      for (const p of values.manifests ?? []) for (const f of await manifestFiles(p)) files.push(await readArtifact(f, 'manifests'));
       for (const p of positionals) files.push(await readArtifact(p));
       findings = lintArtifacts(files);
       fileCount = files.length;

@@ -32,6 +32,8 @@ import { tokenTrailingNewline } from './fmc209-token-trailing-newline.ts';
 import { credentialsSecretName } from './fmc210-credentials-secret-name.ts';
 import { caEmpty } from './fmc211-ca-empty.ts';
 import { inClusterWithoutPropeller } from './fmc212-incluster-without-propeller.ts';
+import { singleClusterWithoutPropeller } from './fmc213-single-cluster-without-propeller.ts';
+import { manifestsCredentialsUnreadable } from './fmc214-manifests-credentials-unreadable.ts';
 import { eclUnknownLabel } from './fmc301-ecl-unknown-label.ts';
 import { eclUnknownKey } from './fmc302-ecl-unknown-key.ts';
 import { eclMissingField } from './fmc303-ecl-missing-field.ts';
@@ -49,6 +51,8 @@ import { propellerClusterId } from './fmc501-propeller-cluster-id.ts';
 import { helmMissingValuesFile } from './fmc502-helm-missing-values-file.ts';
 import { helmStrayPositional } from './fmc503-helm-stray-positional.ts';
 import { flytectlUpdateIgnoredArgs } from './fmc504-flytectl-update-ignored-args.ts';
+import { dataplanePropellerDefaultEndpoints } from './fmc505-dataplane-propeller-default-endpoints.ts';
+import { dataplaneIngress } from './fmc506-dataplane-ingress.ts';
 import { placeholder } from './fmc901-placeholder.ts';
 
 export const rules: readonly Rule[] = [
@@ -84,6 +88,8 @@ export const rules: readonly Rule[] = [
   credentialsSecretName,
   caEmpty,
   inClusterWithoutPropeller,
+  singleClusterWithoutPropeller,
+  manifestsCredentialsUnreadable,
   eclUnknownLabel,
   eclUnknownKey,
   eclMissingField,
@@ -101,5 +107,7 @@ export const rules: readonly Rule[] = [
   helmMissingValuesFile,
   helmStrayPositional,
   flytectlUpdateIgnoredArgs,
+  dataplanePropellerDefaultEndpoints,
+  dataplaneIngress,
   placeholder,
 ];
