@@ -58,6 +58,7 @@ export class World {
   private presentSecrets = new Set<string>();
   /** What the last control-plane upgrade rendered: a restarted pod starts from it. */
   private lastStart: AdminStart | undefined;
+  private tools: string | undefined;
   /** What the data-plane release rendered for propeller, by data plane. */
   readonly propellers = new Map<string, PropellerResult | undefined>();
   private readonly planes = new Map<string, Cluster>();
@@ -252,11 +253,42 @@ export class World {
     this.releases = releases;
   }
 
+  /**
+   * Installs a release: `helm upgrade --install` for real where the cluster is a real API server with a kubeconfig
+   * and a chart is in use, else the rendered objects through the cluster's API (sim, chart model).
+   */
+  private async installRelease(cluster: Cluster, release: 'controlplane' | 'dataplane', values: readonly ValuesFile[], objects: readonly KubeObject[]): Promise<void> {
+    const install = this.releases.install;
+    if (cluster.kubeconfig && install) {
+      const file = join(await this.toolDir(), `${cluster.spec.name}.kubeconfig`);
+      await writeFile(file, cluster.kubeconfig(), { mode: 0o600 });
+      const t0 = Date.now();
+      const status = await install.call(this.releases, release, values, file, this.signal).catch((err: unknown) => {
+        throw wrap(err, `helm upgrade --install in ${cluster.spec.name}`);
+      });
+      this.log(`${cluster.spec.name}: helm ${status.name} revision ${status.revision} ${status.status} (${status.chart}) in ${Date.now() - t0} ms`);
+      return;
+    }
+    await this.applyRelease(cluster, objects);
+  }
+
+  /** A 0700 directory for kubeconfigs and helm's home, removed with the World. */
+  private async toolDir(): Promise<string> {
+    if (!this.tools) {
+      const dir = await makeTempDir('helm');
+      await chmod(dir, 0o700);
+      this.cleanup.defer('remove helm dir', () => rm(dir, { recursive: true, force: true }));
+      this.tools = dir;
+    }
+    return this.tools;
+  }
+
   /** `helm upgrade --install flyte-core-data` in a data plane with its values-dataplane.yaml. */
   async installDataPlaneRelease(name: string, valuesDataPlane: string): Promise<DataPlaneRender> {
     const cluster = this.dataPlane(name);
-    const r = await this.releases.dataPlane([{ name: `dataplanes/${name}/values-dataplane.yaml`, content: valuesDataPlane }]);
-    await this.applyRelease(cluster, r.objects);
+    const files = [{ name: `dataplanes/${name}/values-dataplane.yaml`, content: valuesDataPlane }];
+    const r = await this.releases.dataPlane(files);
+    await this.installRelease(cluster, 'dataplane', files, r.objects);
     this.propellers.set(name, r.propeller);
     return r;
   }
@@ -274,7 +306,7 @@ export class World {
     let start: AdminStart;
     try {
       const r = await this.releases.controlPlane(files);
-      await this.applyRelease(this.controlPlane, r.objects);
+      await this.installRelease(this.controlPlane, 'controlplane', files, r.objects);
       start = { pod: r.admin, values: valuesOverride };
     } catch (err) {
       if (!(err instanceof InputError)) throw err;

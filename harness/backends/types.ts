@@ -106,6 +106,8 @@ export interface Cluster {
   partition(cut: boolean): Promise<void>;
   /** Removes the cluster and everything it holds. Idempotent. */
   delete(): Promise<void>;
+  /** An admin kubeconfig for tools on the host (helm), where the cluster is a real API server. A secret. */
+  kubeconfig?(): string;
 }
 
 export interface Backend {

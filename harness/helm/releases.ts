@@ -9,7 +9,10 @@ import { FLYTE_NAMESPACE } from '../flyte/names.ts';
 import { isObj, type Obj } from '../flyte/pod.ts';
 import { propellerFromObjects, type PropellerResult } from '../flyte/propeller.ts';
 import { YamlSource } from '../topology/index.ts';
-import { cloudValues, templateRelease, type FlyteChart, type ValuesFile } from './flyte-chart.ts';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { cloudValues, RELEASE_NAMES, templateRelease, type FlyteChart, type Release, type ValuesFile } from './flyte-chart.ts';
+import { helmUpgradeInstall, type ReleaseStatus } from './helm.ts';
 
 export interface ControlPlaneRender {
   /** What the release puts into the control plane (with the chart model: only propeller's CRD and RBAC when it is on). */
@@ -29,6 +32,8 @@ export interface FlyteReleases {
   /** Renders the control-plane release with these values files (helm's order, later wins). */
   controlPlane(values: readonly ValuesFile[]): Promise<ControlPlaneRender>;
   dataPlane(values: readonly ValuesFile[]): Promise<DataPlaneRender>;
+  /** `helm upgrade --install` for real into the cluster of `kubeconfig` (a 0600 file); only with a chart. */
+  install?(release: Release, values: readonly ValuesFile[], kubeconfig: string, signal?: AbortSignal): Promise<ReleaseStatus>;
 }
 
 /** Values files parsed as helm would (bad YAML is an InputError naming the file and line). */
@@ -58,6 +63,24 @@ export function chartReleases(chart: FlyteChart, opts: { cloud?: 'eks' | 'gcp'; 
       const r = await templateRelease(chart, 'dataplane', await withCloud(values), namespace);
       const propeller = propellerFromObjects(r.objects);
       return { objects: withNamespace(r.objects, namespace), propeller };
+    },
+    async install(release, values, kubeconfig, signal) {
+      const files = await withCloud(values);
+      const dir = await mkdtemp(join(dirname(kubeconfig), 'values-'));
+      try {
+        const paths: string[] = [];
+        for (const [i, v] of files.entries()) {
+          const p = join(dir, `${i}.yaml`);
+          await writeFile(p, v.content, { mode: 0o600 });
+          paths.push(p);
+        }
+        return await helmUpgradeInstall(
+          { release: RELEASE_NAMES[release], chart: chart.ref, namespace, valuesFiles: paths, createNamespace: true },
+          { bin: chart.helm, kubeconfig, ...(signal ? { signal } : {}), home: join(dirname(kubeconfig), 'helm-home') },
+        );
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
     },
   };
 }

@@ -125,6 +125,11 @@ export class ProcessCluster implements Cluster {
     return new HttpKubeClient({ endpoint: credentials.endpoint, caCert: credentials.caCert, token: credentials.token });
   }
 
+  /** Admin kubeconfig for tools on the host (helm); a secret: write it 0600. */
+  kubeconfig(): string {
+    return kubeconfig(this.directEndpoint, this.pki.caCert, this.pki.adminCert, this.pki.adminKey, 'flyte-mc-admin');
+  }
+
   /** Live child processes (for tests and the bench). */
   processes(): readonly ManagedProcess[] {
     return this.procs.filter((p) => p.running);
