@@ -1,4 +1,4 @@
-// helm upgrade --install for real, against kube-lite clusters in containers: the fixture chart (not flyte-core)
+// helm upgrade --install for real, against kube-lite clusters in containers: the real flyte-core chart
 // with render()'s values in the guide's order, data plane then control plane, then the rollout wait and "all pods
 // in flyte are Running". kube-lite has no scheduler or kubelet, so a stand-in "kubelet" in the test marks the pods
 // Running and Ready through the status subresource; the real ReplicaSet and Deployment controllers then roll out.
@@ -15,10 +15,14 @@ import { render } from '../../harness/render/index.ts';
 import { parseTopology, starterTopologyYaml } from '../../harness/topology/index.ts';
 import type { KubeObject } from '../../harness/backends/types.ts';
 import { skipTier } from '../support/prereq.ts';
+import { chartUnavailable, realChart } from '../support/chart.ts';
 
-const FIXTURE = fileURLToPath(new URL('../fixtures/charts/flyte-core-fixture', import.meta.url));
+/** The real flyte-core chart (Flyte v1.16.8's module, prepared by scripts/setup.d/47-flyte-chart.sh). */
+const CHART = realChart?.dir ?? '';
+
 const skip =
   skipTier('helm install', await helmUnavailableReason()) ||
+  skipTier('helm install (chart)', chartUnavailable) ||
   skipTier('helm install (container clusters)', await createContainerBackend({ sweepStale: false }).unavailableReason());
 
 /** Marks every pod of `namespace` Running and Ready, as a kubelet would, until stopped. */
@@ -50,7 +54,7 @@ function standInKubelet(c: ContainerCluster, namespace: string): () => void {
   };
 }
 
-describe.skipIf(skip)('helm upgrade --install of the fixture chart on container clusters', () => {
+describe.skipIf(skip)('helm upgrade --install of the real flyte-core chart on container clusters', () => {
   let backend: ContainerBackend;
   let cp: ContainerCluster;
   let dp: ContainerCluster;
@@ -81,9 +85,9 @@ describe.skipIf(skip)('helm upgrade --install of the fixture chart on container 
     try {
       const opts = {
         helm,
-        chart: parseChartRef(FIXTURE),
+        chart: parseChartRef(CHART),
         renderedDir: join(dir, 'out'),
-        cloudValues: join(FIXTURE, 'values-fixturecloud.yaml'),
+        cloudValues: join(CHART, 'values-eks.yaml'),
         helmHome: join(dir, 'helm-home'),
         waitOptions: { timeoutMs: 120_000, pollMs: 500 },
         log: (l: string) => lines.push(l),

@@ -1,5 +1,4 @@
-// The helm plumbing without a cluster: the real helm binary renders the fixture chart (test/fixtures/charts,
-// clearly not flyte-core) with render()'s values files in the guide's order, and the result carries what the
+// The helm plumbing without a cluster: the real helm binary renders the real flyte-core chart with render()'s values files in the guide's order, and the result carries what the
 // multi-cluster setup depends on; the same values files pass flyte-mc lint. Chart references parse into helm args.
 import { describe, expect, it, beforeAll, afterAll } from 'vitest';
 import { execFile } from 'node:child_process';
@@ -15,10 +14,13 @@ import { lintArtifacts, renderedArtifacts } from '../../harness/lint/index.ts';
 import { render, clustersSection } from '../../harness/render/index.ts';
 import { parseTopology, starterTopologyYaml } from '../../harness/topology/index.ts';
 import { skipTier } from '../support/prereq.ts';
+import { chartUnavailable, realChart } from '../support/chart.ts';
+
+/** The real flyte-core chart (Flyte v1.16.8's module, prepared by scripts/setup.d/47-flyte-chart.sh). */
+const CHART = realChart?.dir ?? '';
 
 const execFileP = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const FIXTURE = join(root, 'test/fixtures/charts/flyte-core-fixture');
 
 describe('chart references', () => {
   const isDirectory = (p: string) => p === 'charts/flyte-core';
@@ -42,11 +44,11 @@ describe('chart references', () => {
 });
 
 const reason = await helmUnavailableReason();
-const skip = skipTier('helm template', reason);
+const skip = skipTier('helm template', reason) || skipTier('helm template (chart)', chartUnavailable);
 
 type Obj = { kind: string; metadata: { name: string }; [k: string]: unknown };
 
-describe.skipIf(skip)('helm template of the fixture chart with rendered values', () => {
+describe.skipIf(skip)('helm template of the real flyte-core chart with rendered values', () => {
   let dir = '';
   let helm = '';
   const t = parseTopology(starterTopologyYaml({ dataPlanes: 2 }));
@@ -62,13 +64,13 @@ describe.skipIf(skip)('helm template of the fixture chart with rendered values',
   });
 
   const template = async (valuesFiles: string[]): Promise<Obj[]> => {
-    const out = await helmTemplate({ release: 'r', chart: parseChartRef(FIXTURE), namespace: 'flyte', valuesFiles }, { bin: helm, home: join(dir, '.helm') });
+    const out = await helmTemplate({ release: 'r', chart: parseChartRef(CHART), namespace: 'flyte', valuesFiles }, { bin: helm, home: join(dir, '.helm') });
     return parseAllDocuments(out).map((d) => d.toJS() as Obj).filter(Boolean);
   };
   const names = (objs: Obj[]) => objs.map((o) => `${o.kind}/${o.metadata.name}`).sort();
 
   it('control plane: admin with the clusters config and the credentials mount, no propeller', async () => {
-    const objs = await template([join(FIXTURE, 'values-fixturecloud.yaml'), ...controlPlaneValuesFiles({ renderedDir: dir })]);
+    const objs = await template([join(CHART, 'values-eks.yaml'), ...controlPlaneValuesFiles({ renderedDir: dir })]);
     expect(names(objs)).toContain('Deployment/flyteadmin');
     expect(names(objs)).not.toContain('Deployment/flytepropeller');
     const cm = objs.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'flyte-admin-clusters-config') as Obj & { data: Record<string, string> };
@@ -82,7 +84,7 @@ describe.skipIf(skip)('helm template of the fixture chart with rendered values',
 
   it('data planes: propeller, the flyteadmin service account and CRD, no admin and no ingress', async () => {
     for (const dp of t.dataPlanes) {
-      const objs = await template([join(FIXTURE, 'values-fixturecloud.yaml'), ...dataPlaneValuesFiles({ renderedDir: dir }, dp.name)]);
+      const objs = await template([join(CHART, 'values-eks.yaml'), ...dataPlaneValuesFiles({ renderedDir: dir }, dp.name)]);
       const n = names(objs);
       expect(n).toEqual(expect.arrayContaining(['Deployment/flytepropeller', 'ServiceAccount/flyteadmin', 'CustomResourceDefinition/flyteworkflows.flyte.lyft.com', 'ClusterRole/flyte-flyteadmin']));
       expect(n).not.toContain('Deployment/flyteadmin');
@@ -93,7 +95,7 @@ describe.skipIf(skip)('helm template of the fixture chart with rendered values',
   });
 
   it('the chart overlay alone leaves the data-plane ingress on (what render corrects)', async () => {
-    const objs = await template([join(FIXTURE, 'values-dataplane.yaml')]);
+    const objs = await template([join(CHART, 'values-dataplane.yaml')]);
     expect(names(objs)).toContain('Ingress/flyte-core');
   });
 
