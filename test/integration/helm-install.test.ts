@@ -7,7 +7,6 @@ import { describe, expect, it, beforeAll, afterAll } from 'vitest';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createContainerBackend, type ContainerBackend, type ContainerCluster } from '../../harness/backends/container/index.ts';
 import { writeTreeAtomic } from '../../harness/fsutil.ts';
 import { findHelm, helmUnavailableReason, installFlyteCore, parseChartRef, waitForPodsRunning, type HelmTarget } from '../../harness/helm/index.ts';
