@@ -5,6 +5,7 @@
 // FlyteWorkflow in <project>-<domain> of the chosen data plane with that cluster's credentials, and terminates
 // through the stored cluster name.
 import { readFile } from 'node:fs/promises';
+import { parse as parseYaml } from 'yaml';
 import { join } from 'node:path';
 import { FLYTEWORKFLOW_API_VERSION } from '../backends/manifests.ts';
 import { KubeApiError, type KubeClient, type KubeObject, type TokenCredentials } from '../backends/types.ts';
@@ -289,7 +290,7 @@ export class FlyteAdmin {
       throw new StartError('sync-cluster-resources', `panic: ${errorMessage(err)}`);
     }
     const targets = syncTargets(cfg);
-    const errors = await this.syncPass(clients, targets, undefined);
+    const errors = await this.syncPass(clients, targets, undefined, view);
     if (errors.length > 0) {
       throw new StartError('sync-cluster-resources', `Failed to sync cluster resources [${errors.length} errors], first: ${errors[0]}`);
     }
@@ -300,12 +301,19 @@ export class FlyteAdmin {
    * target. With a cache (the long-running syncresources pod), a template already applied to *any* cluster with the
    * same content is skipped for *all* clusters (the cache key is namespace + template, not cluster; facts §8).
    */
-  private async syncPass(clients: Map<string, KubeClient>, targets: readonly string[], cache: Map<string, string> | undefined): Promise<string[]> {
+  private async syncPass(clients: Map<string, KubeClient>, targets: readonly string[], cache: Map<string, string> | undefined, view: AdminContainerView): Promise<string[]> {
     const errors: string[] = [];
     for (const [project, domains] of this.projects) {
       for (const domain of domains) {
         const ns = this.namespace(project, domain);
-        for (const tpl of clusterResourceTemplates(ns)) {
+        let templates: KubeObject[];
+        try {
+          templates = view.resources ? renderResourceTemplates(view.resources, { namespace: ns, project, domain }) : clusterResourceTemplates(ns);
+        } catch (err) {
+          errors.push(`templates for ${ns}: ${errorMessage(err)}`);
+          continue;
+        }
+        for (const tpl of templates) {
           const key = `${ns}/${tpl.kind}`;
           const checksum = JSON.stringify(tpl);
           if (cache?.get(key) === checksum) continue;
@@ -359,7 +367,7 @@ export class FlyteAdmin {
       this.log(e[0] as string);
       return { errors: e };
     }
-    const errors = await this.syncPass(clients, syncTargets(view.clusters), this.syncCache);
+    const errors = await this.syncPass(clients, syncTargets(view.clusters), this.syncCache, view);
     for (const e of errors) this.log(`syncresources: ${e}`);
     return { errors };
   }
@@ -549,6 +557,22 @@ class StartError extends Error {
 }
 
 /** The chart's default cluster_resource_manager templates: the namespace and a project quota. */
+/**
+ * The chart's cluster resource templates for one project-domain, as the controller fills them
+ * (flyteadmin/pkg/clusterresource/controller.go): `{{ namespace }}`, `{{ project }}`, `{{ domain }}` and the
+ * domain's customData keys replaced, then each file parsed as one object.
+ */
+function renderResourceTemplates(res: NonNullable<AdminContainerView['resources']>, vars: { namespace: string; project: string; domain: string }): KubeObject[] {
+  const values: Record<string, string> = { ...res.customData[vars.domain], namespace: vars.namespace, project: vars.project, domain: vars.domain };
+  return res.templates.map((t) => {
+    const text = t.text.replace(/\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g, (m, k: string) => values[k] ?? m);
+    const obj = parseYaml(text) as KubeObject | null;
+    if (!obj || typeof obj !== 'object' || !obj.kind || !obj.metadata?.name) throw new Error(`template ${t.file} is not one Kubernetes object`);
+    return obj;
+  });
+}
+
+/** The built-in chart model's templates (the chart's namespace and quota), where no rendered templates exist. */
 function clusterResourceTemplates(ns: string): KubeObject[] {
   return [
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } },

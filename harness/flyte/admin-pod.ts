@@ -8,7 +8,7 @@
 import type { KubeObject } from '../backends/types.ts';
 import { decodeClustersConfig, type AdminClustersConfig, type DecodedClusters } from '../admin/config.ts';
 import { findObject } from './manifests.ts';
-import { containerConfig, containerRunning, digest, isObj, mountsOf, podSpec, secretOf, type Obj, type SecretMount } from './pod.ts';
+import { containerConfig, containerRunning, digest, isObj, list, mountsOf, podSpec, secretOf, type Obj, type SecretMount } from './pod.ts';
 
 export type { SecretMount } from './pod.ts';
 
@@ -21,6 +21,11 @@ export interface AdminContainerView {
   clustersFound: boolean;
   /** Where the clusters section came from (`ConfigMap flyte-admin-clusters-config clusters.yaml`). */
   clustersSource?: string;
+  /**
+   * Cluster resource templates (files of the ConfigMap mounted at cluster_resources.templatePath, in name order)
+   * and cluster_resources.customData per domain; absent where the process has none (or with the chart model).
+   */
+  resources?: { templates: { file: string; text: string }[]; customData: Record<string, Record<string, string>> };
 }
 
 export interface AdminPodSpec {
@@ -46,6 +51,7 @@ export type AdminPodResult = { ok: true; pod: AdminPodSpec; decoded: DecodedClus
 function containerView(objects: readonly KubeObject[], c: Obj, volumes: Obj[]): AdminContainerView & { decoded: DecodedClusters } {
   const { merged, sourceOf } = containerConfig(objects, c, volumes);
   const clustersSource = sourceOf('clusters');
+  const resources = resourcesOf(objects, c, volumes, merged);
   const decoded = decodeClustersConfig(merged, { file: clustersSource ?? 'flyteadmin config', section: 'admin' });
   return {
     container: String(c.name),
@@ -53,8 +59,36 @@ function containerView(objects: readonly KubeObject[], c: Obj, volumes: Obj[]): 
     clusters: decoded.config,
     clustersFound: decoded.found,
     ...(clustersSource ? { clustersSource } : {}),
+    ...(resources ? { resources } : {}),
     decoded,
   };
+}
+
+/** flyteadmin's default cluster_resources.templatePath (flyteadmin/pkg/runtime/cluster_resource_provider.go). */
+const DEFAULT_TEMPLATE_PATH = '/etc/flyte/clusterresource/templates';
+
+function resourcesOf(objects: readonly KubeObject[], c: Obj, volumes: Obj[], config: Obj): AdminContainerView['resources'] {
+  const cr = Object.entries(config).find(([k]) => k.toLowerCase() === 'cluster_resources')?.[1];
+  const crObj = isObj(cr) ? cr : {};
+  const path = String(Object.entries(crObj).find(([k]) => k.toLowerCase() === 'templatepath')?.[1] ?? DEFAULT_TEMPLATE_PATH).replace(/\/+$/, '');
+  const mount = list(c.volumeMounts).find((m) => typeof m.mountPath === 'string' && m.mountPath.replace(/\/+$/, '') === path);
+  const volume = mount && volumes.find((v) => v.name === mount.name);
+  const cmName = volume && isObj(volume.configMap) ? String(volume.configMap.name) : undefined;
+  const cm = cmName ? findObject(objects, 'ConfigMap', cmName) : undefined;
+  if (!cm || !isObj(cm.data)) return undefined;
+  const templates = Object.keys(cm.data)
+    .sort()
+    .map((file) => ({ file, text: String((cm.data as Obj)[file]) }));
+  // customData: a list of {domain: [{key: {value}}]} (viper's slice-to-map form) or a map of the same.
+  const customData: Record<string, Record<string, string>> = {};
+  const raw = Object.entries(crObj).find(([k]) => k.toLowerCase() === 'customdata')?.[1];
+  const domains: [string, unknown][] = Array.isArray(raw) ? raw.filter(isObj).flatMap((x) => Object.entries(x)) : isObj(raw) ? Object.entries(raw) : [];
+  for (const [domain, entries] of domains) {
+    const out: Record<string, string> = (customData[domain] ??= {});
+    const pairs: [string, unknown][] = Array.isArray(entries) ? entries.filter(isObj).flatMap((x) => Object.entries(x)) : isObj(entries) ? Object.entries(entries) : [];
+    for (const [key, v] of pairs) out[key] = String(isObj(v) ? v.value : v);
+  }
+  return { templates, customData };
 }
 
 const plain = ({ decoded: _decoded, ...view }: AdminContainerView & { decoded: DecodedClusters }): AdminContainerView => view;

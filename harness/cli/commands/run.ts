@@ -45,7 +45,7 @@ ${DEFAULT_EXECUTIONS} executions each (~${DEFAULT_EXECUTIONS * DEFAULT_SCENARIOS
                      https://repo#chart (default: flyte-core of github.com/flyteorg/flyte ${'v1.16.8'}, fetched with
                      go mod download on first use; without Go the built-in chart model is used and reported)
   --chart-model      use the built-in chart model instead of a chart
-  --upgrade-to REF   chart-upgrade: the chart to upgrade to (same forms as --chart)
+  --upgrade-to REF   chart-upgrade: the chart to upgrade to (same forms as --chart; default: the --chart one)
   --report DIR       write DIR/report.json and DIR/report.html (charts as inline SVG)
   --junit FILE       write JUnit XML for CI
   --list             list the scenarios and exit
@@ -120,7 +120,6 @@ ${DEFAULT_EXECUTIONS} executions each (~${DEFAULT_EXECUTIONS * DEFAULT_SCENARIOS
       if (!r.ok) throw new UsageError(`--upgrade-to ${values['upgrade-to']}: ${r.reason}`);
       upgradeTo = chartReleases(r.chart, { cloud: 'eks' });
     }
-    if (chosen.some((s) => s.name === 'chart-upgrade') && !upgradeTo) throw new UsageError('chart-upgrade needs --upgrade-to REF (and --chart REF for the chart it starts from)');
     log(`chart: ${releases.description}${upgradeTo ? `; upgrading to ${upgradeTo.description}` : ''}`);
     const t0 = performance.now();
     const results: ScenarioResult[] = [];

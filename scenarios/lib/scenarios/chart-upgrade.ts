@@ -26,7 +26,7 @@ async function inspectAll(ctx: ScenarioContext, releases: FlyteReleases): Promis
 
 export const chartUpgrade: Scenario = {
   name: 'chart-upgrade',
-  summary: 'upgrade every release from chart FROM (--chart) to chart TO (--upgrade-to) with the same values; the deployment must keep working',
+  summary: 'upgrade every release from chart FROM (--chart) to chart TO (--upgrade-to, default: the same) with the same values; the deployment must keep working',
   expectations: [
     'what FlyteAdmin (clusters, mounts, init containers) and propeller (endpoints, cluster id) run with is the same under both charts; every change is printed',
     'after the upgrade FlyteAdmin starts, also as a new pod from the upgraded release',
@@ -37,9 +37,9 @@ export const chartUpgrade: Scenario = {
   ],
   dataPlanes: 2,
   async run(ctx) {
-    const to = ctx.opts.upgradeTo;
-    ctx.require(to !== undefined, 'chart-upgrade needs the chart to upgrade to (flyte-mc run chart-upgrade --chart FROM --upgrade-to TO)');
-    const target = to as FlyteReleases;
+    // Without a TO chart the releases are upgraded to the chart they run: an upgrade that must change nothing.
+    const target: FlyteReleases = ctx.opts.upgradeTo ?? ctx.world.releases;
+    if (!ctx.opts.upgradeTo) ctx.log(`    no --upgrade-to: upgrading to the same chart (${target.description})`);
     await deployGuide(ctx, 'with the FROM chart: ');
     const half = Math.max(1, Math.floor(ctx.opts.executions / 2));
     const before = await ctx.step(`Run workflows with the FROM chart (${half})`, () => workloadPhase(ctx, 'before upgrade', half));
