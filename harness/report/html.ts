@@ -90,7 +90,7 @@ export function reportHtml(results: readonly ScenarioResult[], meta: { generated
       ? `<h3>Violations</h3><ul class="violations">${r.violations.map((v) => `<li><b>${esc(v.step)}</b>: ${esc(v.message)}</li>`).join('')}</ul>`
       : '';
     return `<section>
-<h2><span class="badge ${r.passed ? 'ok' : 'bad'}">${r.passed ? 'PASSED' : 'FAILED'}</span> ${esc(r.scenario)} <small>on ${esc(r.backend)}, ${Math.round(r.ms)} ms</small></h2>
+<h2><span class="badge ${r.passed ? 'ok' : 'bad'}">${r.passed ? 'PASSED' : 'FAILED'}</span> ${esc(r.scenario)} <small>on ${esc(r.backend)} with ${esc(r.chart)}, ${Math.round(r.ms)} ms</small></h2>
 <p class="facts">${r.executions.total} executions · ${r.executions.failed} failed at creation · ${r.executions.lost} lost · ${r.survival.terminable}/${r.survival.checked} live executions terminable${r.survival.stranded ? ` · <b>${r.survival.stranded} stranded</b>` : ''}</p>
 <details><summary>Expectations</summary><ul>${r.expectations.map((e) => `<li>${esc(e)}</li>`).join('')}</ul></details>
 ${violations}

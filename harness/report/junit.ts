@@ -16,7 +16,7 @@ export function junitXml(results: readonly ScenarioResult[]): string {
     out.push(
       `  <testsuite name="${escapeXml(r.scenario)}" tests="${Math.max(1, r.steps.length)}" failures="${r.passed ? 0 : Math.max(1, failedSteps.length)}" time="${(r.ms / 1000).toFixed(3)}">`,
     );
-    out.push(`    <properties><property name="backend" value="${escapeXml(r.backend)}"/><property name="executions" value="${r.executions.total}"/></properties>`);
+    out.push(`    <properties><property name="backend" value="${escapeXml(r.backend)}"/><property name="chart" value="${escapeXml(r.chart)}"/><property name="executions" value="${r.executions.total}"/></properties>`);
     if (r.steps.length === 0) {
       out.push(`    <testcase classname="${escapeXml(r.scenario)}" name="(setup)" time="${(r.ms / 1000).toFixed(3)}">`);
       if (!r.passed) out.push(`      <failure message="${escapeXml(r.error ?? 'failed')}"/>`);
