@@ -60,7 +60,7 @@ export class World {
   private lastStart: AdminStart | undefined;
   private tools: string | undefined;
   /** What the data-plane release rendered for propeller, by data plane. */
-  readonly propellers = new Map<string, PropellerResult | undefined>();
+  readonly propellers = new Map<string, PropellerResult>();
   private readonly planes = new Map<string, Cluster>();
   private readonly ownsCleanup: boolean;
   private readonly log: (line: string) => void;
@@ -283,10 +283,10 @@ export class World {
     return this.tools;
   }
 
-  /** `helm upgrade --install flyte-core-data` in a data plane with its values-dataplane.yaml. */
-  async installDataPlaneRelease(name: string, valuesDataPlane: string): Promise<DataPlaneRender> {
+  /** `helm upgrade --install flyte-core-data` in a data plane with its values-dataplane.yaml (then `more` values files). */
+  async installDataPlaneRelease(name: string, valuesDataPlane: string, more: readonly ValuesFile[] = []): Promise<DataPlaneRender> {
     const cluster = this.dataPlane(name);
-    const files = [{ name: `dataplanes/${name}/values-dataplane.yaml`, content: valuesDataPlane }];
+    const files = [{ name: `dataplanes/${name}/values-dataplane.yaml`, content: valuesDataPlane }, ...more];
     const r = await this.releases.dataPlane(files);
     await this.installRelease(cluster, 'dataplane', files, r.objects);
     this.propellers.set(name, r.propeller);

@@ -14,6 +14,7 @@ import { decodeClustersConfig } from '../admin/config.ts';
 import { CREDENTIALS_MOUNT_PATH, CREDENTIALS_SECRET, FLYTE_NAMESPACE } from './names.ts';
 import type { AdminPodResult, AdminContainerView, SecretMount } from './admin-pod.ts';
 import { digest, isObj, type Obj } from './pod.ts';
+import { DEFAULT_PROPELLER_CLUSTER_ID, type PropellerResult } from './propeller.ts';
 
 /** helm's coalesce of values files: maps merge key by key, later files win, `null` deletes a key. */
 export function mergeValues(files: readonly Obj[]): Obj {
@@ -83,6 +84,41 @@ export function adminPodFromValues(values: Obj, file = 'values-override.yaml'): 
       volumes,
       podTemplate: digest([values.configmap, admin, crm.enabled, crm.standalone_deploy]),
       origin: 'model',
+    },
+  };
+}
+
+/**
+ * propeller as the chart would configure it from merged values: configmap.admin and configmap.catalog over the
+ * chart's defaults (charts/flyte-core/values.yaml: flyteadmin:81, datacatalog:89), the cluster id from
+ * flytepropeller.clusterName (--propeller.cluster-id) over configmap.core.propeller.cluster-id over "propeller".
+ */
+export function propellerFromValues(values: Obj): PropellerResult {
+  const p = isObj(values.flytepropeller) ? values.flytepropeller : {};
+  if (!truthy(p.enabled, true)) return { ok: false, reason: 'the release renders no flytepropeller Deployment (flytepropeller.enabled is false?)' };
+  const cm = isObj(values.configmap) ? values.configmap : {};
+  const admin = isObj(cm.admin) && isObj(cm.admin.admin) ? cm.admin.admin : {};
+  const catalog = isObj(cm.catalog) && isObj(cm.catalog['catalog-cache']) ? cm.catalog['catalog-cache'] : {};
+  const core = isObj(cm.core) && isObj(cm.core.propeller) ? cm.core.propeller : {};
+  const args = ['flytepropeller', '--config', '/etc/flyte/config/*.yaml'];
+  let clusterId = DEFAULT_PROPELLER_CLUSTER_ID;
+  let clusterIdFrom: 'args' | 'config' | 'default' = 'default';
+  if (typeof core['cluster-id'] === 'string' && core['cluster-id'] !== '') [clusterId, clusterIdFrom] = [core['cluster-id'], 'config'];
+  if (p.clusterName !== undefined && p.clusterName !== null && p.clusterName !== '') {
+    [clusterId, clusterIdFrom] = [String(p.clusterName), 'args'];
+    args.push('--propeller.cluster-id', clusterId);
+  }
+  return {
+    ok: true,
+    propeller: {
+      adminEndpoint: String(admin.endpoint ?? 'flyteadmin:81'),
+      adminInsecure: admin.insecure === undefined ? true : truthy(admin.insecure, true),
+      catalogEndpoint: String(catalog.endpoint ?? 'datacatalog:89'),
+      catalogType: String(catalog.type ?? 'datacatalog'),
+      clusterId,
+      clusterIdFrom,
+      configFiles: {},
+      args,
     },
   };
 }

@@ -89,8 +89,7 @@ export function inspectAdmin(result: AdminPodResult): AdminInspection {
   };
 }
 
-export function inspectPropeller(result: PropellerResult | undefined): PropellerInspection {
-  if (!result) return { runs: false, reason: 'the chart model renders no propeller' };
+export function inspectPropeller(result: PropellerResult): PropellerInspection {
   if (!result.ok) return { runs: false, reason: result.reason };
   const p = result.propeller;
   return {

@@ -4,7 +4,7 @@
 import type { KubeObject } from '../backends/types.ts';
 import { InputError } from '../errors.ts';
 import { adminPodFromObjects, type AdminPodResult } from '../flyte/admin-pod.ts';
-import { adminPodFromValues, dataPlaneObjectsModel, mergeValues } from '../flyte/chart-model.ts';
+import { adminPodFromValues, dataPlaneObjectsModel, mergeValues, propellerFromValues } from '../flyte/chart-model.ts';
 import { FLYTE_NAMESPACE } from '../flyte/names.ts';
 import { isObj, type Obj } from '../flyte/pod.ts';
 import { propellerFromObjects, type PropellerResult } from '../flyte/propeller.ts';
@@ -22,7 +22,7 @@ export interface ControlPlaneRender {
 
 export interface DataPlaneRender {
   objects: KubeObject[];
-  propeller: PropellerResult | undefined;
+  propeller: PropellerResult;
 }
 
 export interface FlyteReleases {
@@ -97,8 +97,7 @@ export function modelReleases(opts: { namespace?: string } = {}): FlyteReleases 
       return { objects, admin: adminPodFromValues(merged, values.at(-1)?.name) };
     },
     async dataPlane(values) {
-      parseValues(values);
-      return { objects: dataPlaneObjectsModel(namespace), propeller: undefined };
+      return { objects: dataPlaneObjectsModel(namespace), propeller: propellerFromValues(mergeValues(parseValues(values))) };
     },
   };
 }

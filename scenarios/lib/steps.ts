@@ -43,7 +43,7 @@ function file(files: Map<string, string>, path: string): string {
 /** helm install flyte-core-data in one data plane. */
 export async function installDataPlane(ctx: ScenarioContext, name: string, timeoutMs = 60_000): Promise<void> {
   const k = ctx.world.dataPlane(name).admin();
-  await ctx.world.installDataPlaneRelease(name, file(renderFiles(ctx), `dataplanes/${name}/values-dataplane.yaml`));
+  await ctx.world.installDataPlaneRelease(name, dataPlaneValues(ctx, name));
   // A real API server serves a new CRD after a moment (Established); helm's --wait would wait for it too.
   const deadline = Date.now() + timeoutMs;
   for (let delay = 5; ; delay = Math.min(delay * 2, 500)) {
@@ -93,6 +93,11 @@ export function valuesOverride(ctx: ScenarioContext): string {
 /** helm upgrade with values-override.yaml: FlyteAdmin rolls; returns the start attempt. */
 export async function helmUpgrade(ctx: ScenarioContext, values = valuesOverride(ctx)): Promise<StartAttempt> {
   return ctx.world.helmUpgrade(values, controlPlaneValues(ctx));
+}
+
+/** The rendered dataplanes/<name>/values-dataplane.yaml. */
+export function dataPlaneValues(ctx: ScenarioContext, name: string): string {
+  return file(renderFiles(ctx), `dataplanes/${name}/values-dataplane.yaml`);
 }
 
 /** The rendered controlplane/values-controlplane.yaml (the chart's overlay, propeller on when the control plane runs workflows). */

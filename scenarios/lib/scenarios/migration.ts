@@ -3,7 +3,7 @@
 // propeller's cluster-id must equal the clusterConfigs name or every event is rejected (flyte#1929, §3.5, §9.20).
 import { KubeApiError } from '../../../harness/backends/types.ts';
 import type { Scenario } from '../context.ts';
-import { auditSurvival, deployGuide, fixedMix, preflightTopology, runWorkload } from '../steps.ts';
+import { auditSurvival, dataPlaneValues, deployGuide, fixedMix, preflightTopology, runWorkload } from '../steps.ts';
 
 export const singleToMulti: Scenario = {
   name: 'single-to-multi-cluster',
@@ -75,7 +75,7 @@ export const clusterIdMismatch: Scenario = {
   expectations: [
     'events from producer "propeller" (the chart default) are accepted from every data plane',
     'events whose producer id equals the stored cluster name are accepted',
-    'events from a data plane whose cluster-id differs (e.g. "dataplane-2" vs "dataplane_2") are rejected as IncompatibleCluster, so its executions never complete',
+    'events from a data plane whose propeller renders another cluster id (flytepropeller.clusterName: dataplane-2 vs "dataplane_2") are rejected as IncompatibleCluster, so its executions never complete',
     'QUEUED events are exempt',
   ],
   dataPlanes: 2,
@@ -85,16 +85,25 @@ export const clusterIdMismatch: Scenario = {
     const n = Math.max(10, Math.floor(ctx.opts.executions / 2));
     const r = await ctx.step(`Run workflows (${n})`, () => runWorkload(ctx, n));
     const admin = ctx.world.admin;
-    const producer: Record<string, string> = { dataplane_1: 'propeller', dataplane_2: 'dataplane-2' };
+    // The cluster id each propeller stamps on its events, as its release rendered it (flytepropeller.clusterName).
+    const producer = (dp: string): string => {
+      const p = ctx.world.propellers.get(dp);
+      return p?.ok ? p.propeller.clusterId : 'propeller';
+    };
+    await ctx.step('helm upgrade dataplane_2 with flytepropeller.clusterName: dataplane-2', async () => {
+      await ctx.world.installDataPlaneRelease('dataplane_2', dataPlaneValues(ctx, 'dataplane_2'), [{ name: 'cluster-name.yaml', content: 'flytepropeller:\n  clusterName: dataplane-2\n' }]);
+      ctx.expect(producer('dataplane_2') === 'dataplane-2', `the rendered propeller should use cluster id dataplane-2, got ${producer('dataplane_2')}`);
+      ctx.expect(producer('dataplane_1') === 'propeller', `dataplane_1's propeller should keep the default id, got ${producer('dataplane_1')}`);
+    });
     await ctx.step('Propellers report: dataplane_1 with the default id, dataplane_2 with cluster-id "dataplane-2"', () => {
       let rejected = 0;
       let accepted = 0;
       for (let i = r.from; i < r.to; i++) {
         const name = admin.executions.nameAt(i);
         const cluster = admin.executions.clusterAt(i);
-        admin.recordEvent(name, { producerId: producer[cluster] ?? 'propeller', phase: 'QUEUED' });
+        admin.recordEvent(name, { producerId: producer(cluster), phase: 'QUEUED' });
         try {
-          admin.recordEvent(name, { producerId: producer[cluster] ?? 'propeller', phase: 'SUCCEEDED' });
+          admin.recordEvent(name, { producerId: producer(cluster), phase: 'SUCCEEDED' });
           accepted++;
           ctx.expect(cluster !== 'dataplane_2', `an event from cluster-id dataplane-2 was accepted for ${name}`);
         } catch (err) {
@@ -105,11 +114,12 @@ export const clusterIdMismatch: Scenario = {
       ctx.log(`    ${accepted} accepted, ${rejected} rejected as IncompatibleCluster`);
       ctx.expect(rejected > 0 && accepted > 0, 'both clusters should have run executions');
     });
-    await ctx.step('Fix: set core.propeller.cluster-id to the clusterConfigs name ("dataplane_2")', () => {
+    await ctx.step('Fix: helm upgrade dataplane_2 with flytepropeller.clusterName equal to the clusterConfigs name ("dataplane_2")', async () => {
+      await ctx.world.installDataPlaneRelease('dataplane_2', dataPlaneValues(ctx, 'dataplane_2'), [{ name: 'cluster-name.yaml', content: 'flytepropeller:\n  clusterName: dataplane_2\n' }]);
       for (let i = r.from; i < r.to; i++) {
         if (admin.executions.clusterAt(i) !== 'dataplane_2') continue;
         const name = admin.executions.nameAt(i);
-        admin.recordEvent(name, { producerId: 'dataplane_2', phase: 'SUCCEEDED' });
+        admin.recordEvent(name, { producerId: producer('dataplane_2'), phase: 'SUCCEEDED' });
         ctx.expect(admin.get(name)?.phase === 'SUCCEEDED', `${name} should complete once the ids match`);
       }
     });
