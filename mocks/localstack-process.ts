@@ -74,7 +74,7 @@ function removeRootsOnExit(): void {
 }
 
 /** Private roots of runs whose Node process died without cleaning up (SIGKILL): the pid in the name is gone. */
-function sweepStaleRoots(): void {
+export function sweepStaleRoots(): void {
   for (const d of readdirSync(tmpdir())) {
     const m = new RegExp(`^${RUN_PREFIX}(\\d+)-`).exec(d);
     if (!m || Number(m[1]) === process.pid || existsSync(`/proc/${m[1]}`)) continue;

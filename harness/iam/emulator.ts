@@ -18,8 +18,6 @@ export function chooseLocalStack(image: string, containerMissing: string | undef
 
 export interface StartedEmulator {
   endpoint: string;
-  /** Credentials the emulator maps to the requested account (LocalStack: a 12-digit access key ID). */
-  credentials?: { accessKeyId: string; secretAccessKey: string };
   /** One line for the user: which emulator, where, how fast. */
   describe: string;
 }
@@ -40,16 +38,14 @@ export async function startEmulator(name: 'moto' | 'localstack', o: StartEmulato
   }
   const image = localstackImage();
   const choice = chooseLocalStack(image, await localstackUnavailableReason(image), localstackProcessMissing());
-  const credentials = { accessKeyId: o.accountId ?? '000000000000', secretAccessKey: 'test' };
   if (choice.kind === 'none') throw new Error(choice.why);
   if (choice.kind === 'container') {
     const ls = await startLocalStack({ image, signal: o.signal, cleanup: o.cleanup });
-    return { endpoint: ls.endpoint, credentials, describe: `started LocalStack (container ${image}) at ${ls.endpoint} in ${ms()} ms (removed when this command ends)` };
+    return { endpoint: ls.endpoint, describe: `started LocalStack (container ${image}) at ${ls.endpoint} in ${ms()} ms (removed when this command ends)` };
   }
   const ls = await startLocalStackProcess({ ...account, signal: o.signal, cleanup: o.cleanup });
   return {
     endpoint: ls.endpoint,
-    credentials: ls.credentials,
     describe: `started LocalStack (host process, as there is ${choice.why}) at ${ls.endpoint} in ${ls.startupMs} ms (its state is discarded when this command ends)`,
   };
 }

@@ -1,6 +1,8 @@
-// `flyte-mc iam apply --endpoint localstack`: the same idempotent apply and day-2 addition as against moto, on a
-// LocalStack container started through @testcontainers/localstack. Runs where a LocalStack image is present locally;
-// here (no registry) it skips with the reason, and the reason itself is checked.
+// `flyte-mc iam --endpoint localstack`. The shared IAM suite (test/support/iam-suite.ts) runs against LocalStack's
+// runtime as a host process (the venv of scripts/setup.d/35-localstack.sh); it skips with the reason when that venv
+// is missing. The container path (@testcontainers/localstack) runs where a LocalStack image is present locally; here
+// (no registry) it skips with the reason, and the reason itself is checked. The CLI's choice between the two is pure
+// and tested below.
 import { describe, expect, it } from 'vitest';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,6 +13,24 @@ import { dockerUnavailableReason, listLabelled } from '../../harness/backends/do
 import { localstackImage, localstackUnavailableReason, startLocalStack } from '../../mocks/localstack.ts';
 import { starterTopologyYaml } from '../../harness/topology/index.ts';
 import { skipTier } from '../support/prereq.ts';
+import { iamEmulatorSuite } from '../support/iam-suite.ts';
+import { localstack } from '../support/iam-emulators.ts';
+import { chooseLocalStack } from '../../harness/iam/emulator.ts';
+
+iamEmulatorSuite(localstack);
+
+describe('--endpoint localstack chooses one LocalStack', () => {
+  const image = 'localstack/localstack:3.8';
+  it('the container when its image is present, else the host process, else both reasons', () => {
+    expect(chooseLocalStack(image, undefined, undefined)).toEqual({ kind: 'container', image });
+    expect(chooseLocalStack(image, undefined, 'no venv')).toEqual({ kind: 'container', image });
+    expect(chooseLocalStack(image, `LocalStack image ${image} is not present locally (nothing is pulled): …`, undefined)).toEqual({ kind: 'process', why: `no image ${image} present locally` });
+    expect(chooseLocalStack(image, 'no Docker engine answers (connect ENOENT /var/run/docker.sock); start dockerd', undefined)).toEqual({ kind: 'process', why: 'no Docker engine' });
+    const none = chooseLocalStack(image, 'no Docker engine answers (x)', 'no LocalStack venv in /c (no "current" pointer)');
+    expect(none.kind).toBe('none');
+    expect(none.kind === 'none' && none.why).toBe('no LocalStack can run here. Container: no Docker engine answers (x). Host process: no LocalStack venv in /c (no "current" pointer)');
+  });
+});
 
 const docker = await dockerUnavailableReason();
 const reason = await localstackUnavailableReason();

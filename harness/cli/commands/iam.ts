@@ -30,6 +30,8 @@ policies, and one IAM OIDC provider per cluster.
                     default for plan/apply) starts moto from .venv for this run only (its state is discarded);
                     "localstack" starts LocalStack: its container where the image is present locally
                     (FLYTE_MC_LOCALSTACK_IMAGE), otherwise its runtime as a host process (scripts/setup.d/35-localstack.sh)
+                    LocalStack serves every account: the harness asks it for the topology's (with --topology) or for
+                    the 12-digit AWS_ACCESS_KEY_ID in the environment, else it answers as 000000000000
   --region NAME     signing region (default the topology's aws.region)
   --issuers FILE    YAML/JSON map cluster name -> issuer URL (e.g. the process backend's service-account issuers)
   --prune           also remove trust statements and providers the topology does not name
@@ -84,17 +86,16 @@ async function withEndpoint<T>(endpoint: string, t: Topology | undefined, region
   const unbind = cleanup.bindTo(io.signal);
   let url = endpoint;
   try {
-    let credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
     if (endpoint === 'moto' || endpoint === 'localstack') {
       const label = endpoint === 'moto' ? 'moto' : 'LocalStack';
       const em = await startEmulator(endpoint, { ...(t ? { accountId: t.aws.accountId } : {}), signal: io.signal, cleanup }).catch((err: unknown) => {
         throw wrap(err, `start the ${label} IAM emulator`);
       });
       url = em.endpoint;
-      credentials = em.credentials;
       io.stderr(`${em.describe}\n`);
     } else if (!/^https?:\/\/[^/\s]+\/?$/.test(endpoint)) throw new UsageError(`--endpoint must be an http(s) URL such as http://127.0.0.1:4566, or "moto" / "localstack"; got "${endpoint}"`);
-    const c = iamClients({ endpoint: url, region: region ?? t?.aws.region ?? 'us-east-1', ...(credentials ? { credentials } : {}) });
+    // With the topology's account in the dummy credentials, LocalStack (which serves every account) answers as it.
+    const c = iamClients({ endpoint: url, region: region ?? t?.aws.region ?? 'us-east-1', ...(t ? { accountId: t.aws.accountId } : {}) });
     try {
       return await fn(c, url);
     } finally {
