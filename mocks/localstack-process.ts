@@ -8,7 +8,6 @@ import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readdir, rename, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { cacheDir } from '../harness/cache.ts';
 import { freePort } from '../harness/backends/process/net.ts';
 import type { CleanupStack } from '../harness/lifecycle.ts';
@@ -230,7 +229,7 @@ async function warm(): Promise<void> {
   }
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv[2] === 'warm') {
+if (import.meta.main && process.argv[2] === 'warm') {
   warm().catch((err: unknown) => {
     console.error(`LocalStack warm-up failed: ${(err as Error).message}`);
     process.exit(1);
