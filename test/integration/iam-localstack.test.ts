@@ -4,7 +4,9 @@
 // (no registry) it skips with the reason, and the reason itself is checked. The CLI's choice between the two is pure
 // and tested below.
 import { describe, expect, it } from 'vitest';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { memoryIo } from '../../harness/cli/command.ts';
@@ -16,8 +18,32 @@ import { skipTier } from '../support/prereq.ts';
 import { iamEmulatorSuite } from '../support/iam-suite.ts';
 import { localstack } from '../support/iam-emulators.ts';
 import { chooseLocalStack } from '../../harness/iam/emulator.ts';
+import { repoRoot } from '../../mocks/moto.ts';
 
 iamEmulatorSuite(localstack);
+
+describe('the LocalStack setup step without a Python >= 3.13', () => {
+  it('fails with one line naming what it looked for', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'flyte-mc-nopython-'));
+    try {
+      // A PATH with only the tools the script needs before it looks for Python: no python3.13/3.14 on it.
+      await mkdir(join(home, 'bin'));
+      const which = (tool: string) => execFileSync('bash', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).trim();
+      for (const tool of ['dirname', 'readlink']) await symlink(which(tool), join(home, 'bin', tool));
+      const r = spawnSync(which('bash'), [join(repoRoot, 'scripts', 'setup.d', '35-localstack.sh')], {
+        env: { HOME: home, PATH: join(home, 'bin'), FLYTE_MC_CACHE: join(home, 'cache'), FLYTE_MC_LOCALSTACK_PYTHON: '/bin/false' },
+        encoding: 'utf8',
+      });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toBe(
+        `35-localstack: no Python >= 3.13 found (LocalStack 2026.3.0 needs it): tried $FLYTE_MC_LOCALSTACK_PYTHON, python3.14 and python3.13 on PATH, ${home}/.pyenv/versions/3.1[34].*; install one (e.g. pyenv install 3.13) or set FLYTE_MC_LOCALSTACK_PYTHON\n`,
+      );
+      expect(existsSync(join(home, 'cache'))).toBe(false);
+    } finally {
+      await rm(home, { recursive: true, force: true });
+    }
+  });
+});
 
 describe('--endpoint localstack chooses one LocalStack', () => {
   const image = 'localstack/localstack:3.8';
