@@ -2,7 +2,7 @@
 # LocalStack tier: LocalStack's own runtime (requirements-localstack.txt, every package pinned by
 # requirements-localstack-constraints.txt) in a venv in the cache,
 # "${FLYTE_MC_CACHE:-$HOME/.cache/flyte-mc}/localstack/<hash>/venv", never in the repo; "<cache>/localstack/current"
-# names the hash. The hash covers both files and the interpreter's version. LocalStack 2026.3.0 needs Python >= 3.13
+# names the hash. The hash covers both files (without comments) and the interpreter's version. LocalStack 2026.3.0 needs Python >= 3.13
 # (it imports warnings.deprecated; its metadata claims >= 3.10), so this finds one: $FLYTE_MC_LOCALSTACK_PYTHON,
 # python3.14/python3.13 on PATH, or pyenv's ~/.pyenv/versions/3.13.* and 3.14.*. Idempotent (stamp file).
 # Then it starts LocalStack once through the harness's launcher, which keeps the service-catalog index it builds on
@@ -31,7 +31,8 @@ if [ -z "$python" ]; then
   exit 1
 fi
 
-hash="$( (cat "$req" "$constraints"; echo "python $pyver") | sha256sum | cut -c1-16)"
+# Comments do not change what is installed, so they do not change the hash.
+hash="$( (grep -hv '^#' "$req" "$constraints"; echo "python $pyver") | sha256sum | cut -c1-16)"
 dir="$cache/$hash"
 venv="$dir/venv"
 
