@@ -37,6 +37,11 @@ export interface IamEndpoint {
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   /** Attempts per call including retries of throttling and 5xx (SDK standard retry). Default 5. */
   maxAttempts?: number;
+  /**
+   * The account the dummy emulator credentials name: their access key ID. LocalStack serves every account and picks
+   * it from a 12-digit access key ID (else 000000000000); moto serves one (MOTO_ACCOUNT_ID) and ignores the key.
+   */
+  accountId?: string;
 }
 
 export interface IamClients {
@@ -53,7 +58,7 @@ export function iamClients(ep: IamEndpoint): IamClients {
     ...(ep.credentials
       ? { credentials: ep.credentials }
       : ep.endpoint && !process.env.AWS_ACCESS_KEY_ID
-        ? { credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } }
+        ? { credentials: { accessKeyId: ep.accountId ?? 'testing', secretAccessKey: 'testing' } }
         : {}),
   };
   const iam = new IAMClient(config);

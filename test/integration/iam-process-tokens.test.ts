@@ -1,6 +1,7 @@
 // The token cases with real tokens: TokenRequest-bound service-account tokens (audience sts.amazonaws.com) from
 // real kube-apiservers of the process backend, verified against each apiserver's own /openid/v1/jwks, judged
-// against the trust policies the harness renders and (when moto is installed) the ones `iam apply` wrote to moto.
+// against the trust policies the harness renders and the ones `iam apply` wrote to each installed emulator (moto,
+// LocalStack's host process).
 // Skips with a printed reason when the process backend or its kube-lite binary is not available.
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -15,7 +16,8 @@ import { desiredIam, providerRecords } from '../../harness/iam/desired.ts';
 import { checkAssumeRoleWithWebIdentity, type Decision } from '../../harness/iam/evaluate.ts';
 import { issuerHostPath, oidcProviderArn, type IssuerMap } from '../../harness/iam/policies.ts';
 import { applyIam, asProviderRecords, iamClients, readProviders, readRoleTrustPolicy } from '../../harness/iam/aws.ts';
-import { motoMissing, repoRoot, startMoto } from '../../mocks/moto.ts';
+import { repoRoot } from '../../mocks/moto.ts';
+import { localstack, moto } from '../support/iam-emulators.ts';
 import { skipTier } from '../support/prereq.ts';
 
 // The process backend is another engineer's module; load it only when it is in this tree.
@@ -151,31 +153,34 @@ describe.skipIf(skip)('trust policies with real bound service-account tokens', (
     expect(text(d)).toContain(`malformed key: its provider part "${host}." is not the token's provider "${host}"`);
   });
 
-  it('a day-2 cluster: denied before its provider and statement are added, allowed after (through moto when installed)', async () => {
+  it('a day-2 cluster: denied before its provider and statement are added, allowed after (through each installed emulator)', async () => {
     await addCluster('dataplane_2', await backend!.createCluster({ name: 'dataplane_2', role: 'data-plane' }));
     const token = await boundToken(clusters.dataplane_2!, 'flyte', 'flytepropeller');
     expect((await judge(topology(1), 1, 'dataplane_2', token)).rejectedBy).toBe('provider');
     expect((await judge(topology(2), 1, 'dataplane_2', token)).decision).toBe('Allow');
-    if (motoMissing()) {
-      console.log(`[skip] the moto leg of the day-2 case: ${motoMissing()}`);
-      return;
-    }
-    const moto = await startMoto({ accountId: '123456789012' });
-    const c = iamClients({ endpoint: moto.endpoint });
-    try {
-      const fromMoto = async () => {
-        const role = (await readRoleTrustPolicy(c, 'flyte-dataplane-role'))!;
-        return checkAssumeRoleWithWebIdentity({ roleArn: role.arn, trustPolicy: role.trustPolicy, providers: asProviderRecords(await readProviders(c)), token, jwks: jwks.dataplane_2! });
-      };
-      await applyIam(c, desiredIam(topology(1), issuers));
-      expect((await fromMoto()).rejectedBy).toBe('provider');
-      await applyIam(c, desiredIam(topology(2), issuers));
-      const after = await fromMoto();
-      expect(after.decision).toBe('Allow');
-      expect(after.lines.some((l) => l.startsWith('Statement[1] Allow: applies'))).toBe(true);
-    } finally {
-      c.destroy();
-      await moto.stop();
+    for (const emu of [moto, localstack]) {
+      const missing = emu.missing();
+      if (missing) {
+        console.log(`[skip] the ${emu.name} leg of the day-2 case: ${missing}`);
+        continue;
+      }
+      const server = await emu.start({ accountId: '123456789012' });
+      const c = iamClients({ endpoint: server.endpoint, accountId: '123456789012' });
+      try {
+        const fromEmulator = async () => {
+          const role = (await readRoleTrustPolicy(c, 'flyte-dataplane-role'))!;
+          return checkAssumeRoleWithWebIdentity({ roleArn: role.arn, trustPolicy: role.trustPolicy, providers: asProviderRecords(await readProviders(c)), token, jwks: jwks.dataplane_2! });
+        };
+        await applyIam(c, desiredIam(topology(1), issuers));
+        expect((await fromEmulator()).rejectedBy, emu.name).toBe('provider');
+        await applyIam(c, desiredIam(topology(2), issuers));
+        const after = await fromEmulator();
+        expect(after.decision, emu.name).toBe('Allow');
+        expect(after.lines.some((l) => l.startsWith('Statement[1] Allow: applies'))).toBe(true);
+      } finally {
+        c.destroy();
+        await server.stop();
+      }
     }
   }, 300_000);
 });

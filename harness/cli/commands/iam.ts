@@ -10,8 +10,7 @@ import { formatPlan } from '../../iam/plan.ts';
 import type { IssuerMap } from '../../iam/policies.ts';
 import { parseFlags, requireFlag, type Command, type Io } from '../command.ts';
 import { CleanupStack } from '../../lifecycle.ts';
-import { startMoto } from '../../../mocks/moto.ts';
-import { startLocalStack } from '../../../mocks/localstack.ts';
+import { startEmulator } from '../../iam/emulator.ts';
 
 const usage = `Usage: flyte-mc iam plan|apply --topology FILE [--endpoint URL|moto|localstack] [--issuers FILE] [--prune] [--check]
        flyte-mc iam check --role NAME --token FILE --jwks FILE|URL (--topology FILE | --endpoint URL) [--policy FILE]
@@ -29,7 +28,10 @@ policies, and one IAM OIDC provider per cluster.
   --topology FILE   flyte-mc.yaml; issuers come from aws.oidcProviders unless --issuers names them
   --endpoint URL    IAM/STS endpoint: an emulator such as http://127.0.0.1:4566 (LocalStack) or moto; "moto" (the
                     default for plan/apply) starts moto from .venv for this run only (its state is discarded);
-                    "localstack" starts a LocalStack container (image present locally; FLYTE_MC_LOCALSTACK_IMAGE)
+                    "localstack" starts LocalStack: its container where the image is present locally
+                    (FLYTE_MC_LOCALSTACK_IMAGE), otherwise its runtime as a host process (scripts/setup.d/35-localstack.sh)
+                    LocalStack serves every account: the harness asks it for the topology's (with --topology) or for
+                    the 12-digit AWS_ACCESS_KEY_ID in the environment, else it answers as 000000000000
   --region NAME     signing region (default the topology's aws.region)
   --issuers FILE    YAML/JSON map cluster name -> issuer URL (e.g. the process backend's service-account issuers)
   --prune           also remove trust statements and providers the topology does not name
@@ -78,27 +80,22 @@ async function readToken(file: string, io: Io): Promise<string> {
   return token;
 }
 
-/** Runs `fn` with IAM clients for --endpoint, starting (and always stopping) moto when asked to. */
+/** Runs `fn` with IAM clients for --endpoint, starting (and always stopping) moto or LocalStack when asked to. */
 async function withEndpoint<T>(endpoint: string, t: Topology | undefined, region: string | undefined, io: Io, fn: (c: IamClients, url: string) => Promise<T>): Promise<T> {
   const cleanup = new CleanupStack();
   const unbind = cleanup.bindTo(io.signal);
   let url = endpoint;
   try {
-    if (endpoint === 'moto') {
-      const moto = await startMoto({ ...(t ? { accountId: t.aws.accountId } : {}), signal: io.signal, cleanup }).catch((err: unknown) => {
-        throw wrap(err, 'start the moto IAM emulator');
+    if (endpoint === 'moto' || endpoint === 'localstack') {
+      const label = endpoint === 'moto' ? 'moto' : 'LocalStack';
+      const em = await startEmulator(endpoint, { ...(t ? { accountId: t.aws.accountId } : {}), signal: io.signal, cleanup }).catch((err: unknown) => {
+        throw wrap(err, `start the ${label} IAM emulator`);
       });
-      url = moto.endpoint;
-      io.stderr(`started moto at ${url} in ${moto.startupMs} ms (in memory: its state is discarded when this command ends)\n`);
-    } else if (endpoint === 'localstack') {
-      const t0 = performance.now();
-      const ls = await startLocalStack({ signal: io.signal, cleanup }).catch((err: unknown) => {
-        throw wrap(err, 'start the LocalStack IAM emulator');
-      });
-      url = ls.endpoint;
-      io.stderr(`started LocalStack at ${url} in ${Math.round(performance.now() - t0)} ms (removed when this command ends)\n`);
+      url = em.endpoint;
+      io.stderr(`${em.describe}\n`);
     } else if (!/^https?:\/\/[^/\s]+\/?$/.test(endpoint)) throw new UsageError(`--endpoint must be an http(s) URL such as http://127.0.0.1:4566, or "moto" / "localstack"; got "${endpoint}"`);
-    const c = iamClients({ endpoint: url, region: region ?? t?.aws.region ?? 'us-east-1' });
+    // With the topology's account in the dummy credentials, LocalStack (which serves every account) answers as it.
+    const c = iamClients({ endpoint: url, region: region ?? t?.aws.region ?? 'us-east-1', ...(t ? { accountId: t.aws.accountId } : {}) });
     try {
       return await fn(c, url);
     } finally {
@@ -123,13 +120,12 @@ async function planOrApply(apply: boolean, args: string[], io: Io): Promise<numb
   const desired = desiredIam(t, await readIssuers(values.issuers));
   const endpoint = values.endpoint ?? 'moto';
   return withEndpoint(endpoint, t, values.region, io, async (c, url) => {
-    const where = endpoint === 'moto' ? url : endpoint;
     if (!apply) {
-      const { plan } = await planAgainst(c, desired, { prune: values.prune, endpoint: where });
+      const { plan } = await planAgainst(c, desired, { prune: values.prune, endpoint: url });
       io.stdout(formatPlan(plan));
       return values.check && plan.changes.length > 0 ? 1 : 0;
     }
-    const r = await applyIam(c, desired, { prune: values.prune, endpoint: where, signal: io.signal, log: (l) => io.stderr(`${l}\n`) });
+    const r = await applyIam(c, desired, { prune: values.prune, endpoint: url, signal: io.signal, log: (l) => io.stderr(`${l}\n`) });
     io.stdout(formatPlan(r.plan).replace(/^(\d+) changes?;/m, (_m, n: string) => `applied ${n} change${n === '1' ? '' : 's'};`));
     return 0;
   });
@@ -154,7 +150,7 @@ async function check(args: string[], io: Io): Promise<number> {
   const tokenFile = requireFlag(values.token, 'token');
   const jwksSource = requireFlag(values.jwks, 'jwks');
   if (!values.topology && !values.endpoint) throw new UsageError('give --topology FILE (rendered trust policies) or --endpoint URL (the account\'s roles and providers)');
-  if (values.endpoint === 'moto') throw new UsageError('--endpoint moto holds nothing to check; run "iam apply" against a running emulator and pass its URL');
+  if (values.endpoint === 'moto' || values.endpoint === 'localstack') throw new UsageError(`--endpoint ${values.endpoint} holds nothing to check; run "iam apply" against a running emulator and pass its URL`);
   const now = values.at === undefined ? new Date() : new Date(values.at);
   if (Number.isNaN(now.getTime())) throw new UsageError(`--at must be an ISO 8601 time, got "${values.at}"`);
   const token = await readToken(tokenFile, io);
