@@ -208,6 +208,22 @@ export const CLUSTER_CAPABILITIES = {
   kubeVersion: 'v1.35.4',
 } as const;
 
+/** Writes the values files (0600) into a temp dir under `parent` for helm, runs `fn` with their paths, removes them. */
+export async function withValuesFiles<T>(values: readonly ValuesFile[], parent: string, fn: (paths: string[]) => Promise<T>): Promise<T> {
+  const tmp = await mkdtemp(join(parent, '.values-'));
+  try {
+    const paths: string[] = [];
+    for (const [i, v] of values.entries()) {
+      const p = join(tmp, `${i}.yaml`);
+      await writeFile(p, v.content, { mode: 0o600 });
+      paths.push(p);
+    }
+    return await fn(paths);
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
 export interface RenderedRelease {
   release: Release;
   objects: KubeObject[];
@@ -227,30 +243,20 @@ export async function templateRelease(chart: FlyteChart, release: Release, value
   let text: string | undefined = await readFile(hit, 'utf8').catch(() => undefined);
   const cached = text !== undefined;
   if (text === undefined) {
-    const tmp = await mkdtemp(join(await mkdir(dir, { recursive: true }).then(() => dir), '.values-'));
-    try {
-      const files: string[] = [];
-      for (const [i, v] of values.entries()) {
-        const f = join(tmp, `${i}.yaml`);
-        await writeFile(f, v.content, { mode: 0o600 });
-        files.push(f);
-      }
+    await mkdir(dir, { recursive: true });
+    text = await withValuesFiles(values, dir, async (files) => {
       try {
-        text = await helmTemplate({ release: RELEASE_NAMES[release], chart: chart.ref, namespace, valuesFiles: files, ...CLUSTER_CAPABILITIES }, { bin: chart.helm });
+        return await helmTemplate({ release: RELEASE_NAMES[release], chart: chart.ref, namespace, valuesFiles: files, ...CLUSTER_CAPABILITIES }, { bin: chart.helm });
       } catch (err) {
-        if (err instanceof HelmError) {
-          // helm names the temp files; name the user's instead.
-          let msg = err.message;
-          for (const [i, v] of values.entries()) msg = msg.split(files[i] as string).join(v.name);
-          throw new InputError(`${chart.description} does not render: ${msg}`, { file: values.at(-1)?.name });
-        }
-        throw err;
+        if (!(err instanceof HelmError)) throw err;
+        // helm names the temp files; name the user's instead.
+        let msg = err.message;
+        for (const [i, v] of values.entries()) msg = msg.split(files[i] as string).join(v.name);
+        throw new InputError(`${chart.description} does not render: ${msg}`, { file: values.at(-1)?.name });
       }
-      await writeFile(`${hit}.${process.pid}`, text);
-      await rename(`${hit}.${process.pid}`, hit);
-    } finally {
-      await rm(tmp, { recursive: true, force: true });
-    }
+    });
+    await writeFile(`${hit}.${process.pid}`, text);
+    await rename(`${hit}.${process.pid}`, hit);
   }
   return { release, objects: parseManifests(text, `helm template ${RELEASE_NAMES[release]}`).objects, text, cached };
 }

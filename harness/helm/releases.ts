@@ -9,9 +9,8 @@ import { FLYTE_NAMESPACE } from '../flyte/names.ts';
 import { isObj, type Obj } from '../flyte/pod.ts';
 import { propellerFromObjects, type PropellerResult } from '../flyte/propeller.ts';
 import { YamlSource } from '../topology/index.ts';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { cloudValues, RELEASE_NAMES, templateRelease, type FlyteChart, type Release, type ValuesFile } from './flyte-chart.ts';
+import { cloudValues, RELEASE_NAMES, templateRelease, withValuesFiles, type FlyteChart, type Release, type ValuesFile } from './flyte-chart.ts';
 import { helmUpgradeInstall, type ReleaseStatus } from './helm.ts';
 
 export interface ControlPlaneRender {
@@ -65,22 +64,12 @@ export function chartReleases(chart: FlyteChart, opts: { cloud?: 'eks' | 'gcp'; 
       return { objects: withNamespace(r.objects, namespace), propeller };
     },
     async install(release, values, kubeconfig, signal) {
-      const files = await withCloud(values);
-      const dir = await mkdtemp(join(dirname(kubeconfig), 'values-'));
-      try {
-        const paths: string[] = [];
-        for (const [i, v] of files.entries()) {
-          const p = join(dir, `${i}.yaml`);
-          await writeFile(p, v.content, { mode: 0o600 });
-          paths.push(p);
-        }
-        return await helmUpgradeInstall(
+      return withValuesFiles(await withCloud(values), dirname(kubeconfig), (paths) =>
+        helmUpgradeInstall(
           { release: RELEASE_NAMES[release], chart: chart.ref, namespace, valuesFiles: paths, createNamespace: true },
           { bin: chart.helm, kubeconfig, ...(signal ? { signal } : {}), home: join(dirname(kubeconfig), 'helm-home') },
-        );
-      } finally {
-        await rm(dir, { recursive: true, force: true });
-      }
+        ),
+      );
     },
   };
 }
