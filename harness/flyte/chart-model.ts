@@ -30,8 +30,9 @@ export function mergeValues(files: readonly Obj[]): Obj {
 }
 
 /**
- * The chart writes the clusters section with `toYaml`, which sorts map keys (Go's encoding/json: byte order), so of
- * labels that collide by case (viper lowercases them) the one sorting last wins, not the one written last.
+ * The chart writes the clusters section with `toYaml`, which sorts map keys (Go's encoding/json: byte order); the
+ * model reads what the chart writes, so labels that collide by case (viper lowercases them) meet the decoder in
+ * sorted order, as they do from the real chart. Which one FlyteAdmin keeps is Go map order (random); lint FMC106.
  */
 function sortedKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortedKeys);

@@ -44,8 +44,9 @@ describe.skipIf(skip)('the real flyte-core chart: where the earlier chart model 
     expect(values.indexOf('labelClusterMap')).toBeLessThan(values.indexOf('clusterConfigs'));
   });
 
-  it('resolves labels that collide by case by the sorted order toYaml writes, not by the order in the values', async () => {
-    // Found by the chart-model property (seed 866489297): {Gpu: [dataplane_1], GPU: []}.
+  it('writes labels that collide by case in sorted order (toYaml), so the model must read them in that order too', async () => {
+    // Found by the chart-model property (seed 866489297): {Gpu: [dataplane_1], GPU: []}. Which label FlyteAdmin then
+    // keeps is Go map order (lint FMC106); what matters here is that model and chart hand the decoder the same text.
     const values = { configmap: { clusters: { labelClusterMap: { Gpu: [{ id: 'dataplane_1', weight: 1 }], GPU: [] }, clusterConfigs: [] } } };
     const { adminPodFromObjects } = await import('../../harness/flyte/admin-pod.ts');
     const chart = adminPodFromObjects(await controlPlane([OVERLAY, values]));
