@@ -28,6 +28,16 @@ function foldLabels(t: Topology): Map<string, { kept: string; dropped: string[] 
   return out;
 }
 
+// Regression case: the shrunk counterexample this property found while place/distribution/diff still built the
+// selector from the topology as written (label "A" kept its capital; FlyteAdmin reads it as "a").
+const KNOWN_LABEL_CASE_BUG: Topology = TopologySchema.parse({
+  apiVersion: 'flyte-mc/v1alpha1',
+  controlPlane: { ingressEndpoint: 'flyte.example.com:443', datacatalogEndpoint: 'datacatalog.flyte.internal:89' },
+  dataPlanes: [{ name: 'dataplane_1', endpoint: 'auto', enabled: true }],
+  labels: { A: [{ cluster: 'dataplane_1', weight: 0.001 }], 'A.a': [{ cluster: 'dataplane_1', weight: 1e-7 }] },
+  aws: { accountId: '123456789012', region: 'us-east-2', bucket: 'my-flyte-bucket' },
+});
+
 describe('lint ∘ render', () => {
   it('generated inputs (sane and wild) pass TopologySchema', () => {
     fc.assert(
@@ -91,7 +101,7 @@ describe('lint ∘ render', () => {
         expect(decoded.defaultExecutionLabel).toBe(t.defaultExecutionLabel ?? '');
         expect(clustersConfigFromTopology(t)).toEqual(decoded);
       }),
-      propertyParams('decode(render(t)) is viper\'s reading', 150),
+      propertyParams('decode(render(t)) is viper\'s reading', 150, [[KNOWN_LABEL_CASE_BUG]]),
     );
   });
 });
