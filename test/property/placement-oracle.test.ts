@@ -74,7 +74,13 @@ describe.skipIf(skipTier('placement oracle', placementOracleMissing()))('TS engi
     const dir = path.resolve(import.meta.dirname, '../fixtures/placement');
     const input = readFileSync(path.join(dir, 'vector-inputs.json'));
     for (const [mode, file] of [['rand-vectors', 'go-rand-vectors.json'], ['placement-vectors', 'placement-vectors.json']] as const) {
-      const fresh = execFileSync(placementOraclePath(), [mode], { input, maxBuffer: 1 << 28, encoding: 'utf8' });
+      let fresh: string;
+      try {
+        fresh = execFileSync(placementOraclePath(), [mode], { input, maxBuffer: 1 << 28, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+      } catch (err) {
+        const stderr = String((err as { stderr?: unknown }).stderr ?? '').trim();
+        throw new Error(`${placementOraclePath()} ${mode} failed (${stderr}); a binary built from other sources is stale: run scripts/setup.d/20-placement-oracle.sh`);
+      }
       expect(fresh === readFileSync(path.join(dir, file), 'utf8'), `${file} is stale: regenerate it with its _generated_by command`).toBe(true);
     }
   }, 180_000);
