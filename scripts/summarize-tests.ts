@@ -2,12 +2,12 @@
 // skip with its reason (recorded by skipTier). Under CI=true a skip in a tier README.md claims runs here exits 1.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { CLAIMED_TIERS, parseSkips, skipReport } from '../test/support/tiers.ts';
+import { CLAIMED_TIERS, parseSkips, skipReport, unexplainedSkips, type VitestResults } from '../test/support/tiers.ts';
 
 const file = process.argv[2];
 if (!file) throw new Error('usage: summarize-tests.ts RESULTS.json [SKIPS.jsonl]');
 const skipsFile = process.argv[3] ?? path.join(path.dirname(file), '.vitest-skips.jsonl');
-let data: { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number };
+let data: VitestResults;
 try {
   data = JSON.parse(readFileSync(file, 'utf8'));
 } catch {
@@ -16,7 +16,7 @@ try {
 }
 const skips = existsSync(skipsFile) ? parseSkips(readFileSync(skipsFile, 'utf8'), skipsFile) : [];
 const report = skipReport(skips);
-for (const line of report.lines) console.log(line);
+for (const line of [...report.lines, ...unexplainedSkips(data, skips, process.cwd())]) console.log(line);
 let rc = 0;
 if (process.env.CI === 'true' && report.claimedSkips.length > 0) {
   const tiers = [...new Set(report.claimedSkips.map((s) => s.tier))].join(', ');

@@ -72,3 +72,22 @@ export function skipReport(skips: readonly RecordedSkip[]): SkipReport {
   }
   return { lines, claimedSkips };
 }
+
+/** vitest's JSON results, as far as the summary reads them. */
+export interface VitestResults {
+  numPassedTests: number;
+  numFailedTests: number;
+  numPendingTests: number;
+  numTodoTests: number;
+  testResults?: { name: string; assertionResults?: { status: string }[] }[];
+}
+
+/** Files whose skipped tests no skipTier call explains (a bare it.skip or skipIf), so they are listed too. */
+export function unexplainedSkips(results: VitestResults, skips: readonly RecordedSkip[], root: string): string[] {
+  const explained = new Set(skips.flatMap((s) => (s.file ? [s.file] : [])));
+  return (results.testResults ?? []).flatMap((f) => {
+    const n = (f.assertionResults ?? []).filter((a) => a.status === 'pending' || a.status === 'skipped' || a.status === 'todo').length;
+    const file = f.name.startsWith(`${root}/`) ? f.name.slice(root.length + 1) : f.name;
+    return n > 0 && !explained.has(file) ? [`skipped ${n} test(s) in ${file}: no reason recorded (not through skipTier)`] : [];
+  });
+}

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { skipTier } from '../../support/prereq.ts';
-import { CLAIMED_TIERS, SKIPS_FILE_ENV, claimedTierOf, parseSkips, skipReport } from '../../support/tiers.ts';
+import { CLAIMED_TIERS, SKIPS_FILE_ENV, claimedTierOf, parseSkips, skipReport, unexplainedSkips } from '../../support/tiers.ts';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const dir = mkdtempSync(path.join(tmpdir(), 'flyte-mc-tiers-'));
@@ -95,6 +95,20 @@ describe('summarize-tests.ts', () => {
     const local = summarize([claimed], false);
     expect(local.status).toBe(0);
     expect(local.stdout).toContain('skipped placement oracle [README tier "placement oracle"]: placement-oracle is absent');
+  });
+
+  it('also lists files whose skips no skipTier call explains', () => {
+    const results = {
+      numPassedTests: 1, numFailedTests: 0, numPendingTests: 3, numTodoTests: 0,
+      testResults: [
+        { name: '/repo/test/integration/a.test.ts', assertionResults: [{ status: 'skipped' }, { status: 'skipped' }] },
+        { name: '/repo/test/integration/b.test.ts', assertionResults: [{ status: 'skipped' }, { status: 'passed' }] },
+        { name: '/repo/test/unit/c.test.ts', assertionResults: [{ status: 'passed' }] },
+      ],
+    };
+    expect(unexplainedSkips(results, [{ tier: 'k3s backend', reason: 'no image', file: 'test/integration/b.test.ts' }], '/repo')).toEqual([
+      'skipped 2 test(s) in test/integration/a.test.ts: no reason recorded (not through skipTier)',
+    ]);
   });
 
   it('lists each tier and reason once', () => {
