@@ -72,5 +72,6 @@ if (import.meta.main) {
     signal: controller.signal,
   };
   const code = await main(process.argv.slice(2), io);
-  process.exitCode = controller.signal.aborted && code === 0 ? 130 : code;
+  // Interrupted is 130 (128 + SIGINT) whatever the abort made the command fail with (e.g. its emulator already gone).
+  process.exitCode = controller.signal.aborted ? 130 : code;
 }

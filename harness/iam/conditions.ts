@@ -5,8 +5,9 @@
 // - several values for one key are OR-ed (negated operators: the request value must match none of them);
 //   several keys and several operators are AND-ed;
 // - `ForAnyValue:` is true when some request value satisfies the operator (absent key → false),
-//   `ForAllValues:` when every request value does (absent key or no values → true).
-// Pure: no I/O.
+//   `ForAllValues:` when every request value does (absent key or no values → true);
+// - ArnEquals/ArnLike match each of the six colon-delimited ARN components separately.
+// test/unit/iam/conditions-aws.test.ts checks these rules row by row against AWS's IAM User Guide. Pure: no I/O.
 import { parseOperator } from './document.ts';
 
 /** One request-context key: its name as shown, and its values (several for multivalued keys such as `amr`). */
@@ -43,10 +44,13 @@ const NEGATED: Record<string, string> = {
   ArnNotLike: 'ArnLike',
 };
 
-/** IAM's glob: `*` any run of characters (also empty), `?` exactly one; everything else literal and case-sensitive. */
+/**
+ * IAM's glob: `*` any run of characters (also empty), `?` exactly one character; everything else literal and
+ * case-sensitive. Characters are code points, so `?` also matches one astral character (two UTF-16 units).
+ */
 export function globMatch(pattern: string, value: string, ignoreCase = false): boolean {
-  const p = ignoreCase ? pattern.toLowerCase() : pattern;
-  const v = ignoreCase ? value.toLowerCase() : value;
+  const p = [...(ignoreCase ? pattern.toLowerCase() : pattern)];
+  const v = [...(ignoreCase ? value.toLowerCase() : value)];
   // Iterative wildcard match with backtracking on the last `*`, linear in practice and never exponential.
   let pi = 0;
   let vi = 0;
@@ -66,6 +70,19 @@ export function globMatch(pattern: string, value: string, ignoreCase = false): b
   }
   while (pi < p.length && p[pi] === '*') pi++;
   return pi === p.length;
+}
+
+/** The six colon-delimited ARN components (the resource keeps its own colons); undefined for fewer. */
+function arnComponents(arn: string): string[] | undefined {
+  const parts = arn.split(':');
+  return parts.length < 6 ? undefined : [...parts.slice(0, 5), parts.slice(5).join(':')];
+}
+
+/** ArnEquals/ArnLike: each of the six components matched on its own, with wildcards, case-sensitively. */
+function arnMatch(pattern: string, value: string): boolean {
+  const p = arnComponents(pattern);
+  const v = arnComponents(value);
+  return p !== undefined && v !== undefined && p.every((part, i) => globMatch(part, v[i]!));
 }
 
 function num(s: string): number | undefined {
@@ -93,7 +110,7 @@ function compare(base: string, req: string, pol: string): boolean | undefined {
       return req.toLowerCase() === pol.toLowerCase();
     case 'ArnEquals':
     case 'ArnLike':
-      return globMatch(pol, req);
+      return arnMatch(pol, req);
     case 'NumericEquals':
     case 'NumericLessThan':
     case 'NumericLessThanEquals':

@@ -1,42 +1,16 @@
-// Topology → FlyteAdmin's decoded `clusters` section, without going through a rendered values file.
+// Topology → FlyteAdmin's decoded `clusters` section: the rendered values-override.yaml, decoded the way FlyteAdmin
+// decodes it, so place/distribution/diff, lint and run all see the same config (viper lowercases map-form label
+// keys, weights become float32, omitted fields their zero values).
+import { clustersConfigFromValuesYaml } from '../admin/config.ts';
+import { overrideValues } from '../render/values.ts';
+import { toYaml } from '../render/yaml.ts';
 import type { Topology } from '../topology/index.ts';
-import type { ClusterConfig, ClustersConfig, LabelEntryConfig } from './config.ts';
+import type { ClustersConfig } from './config.ts';
 import type { ExecutionClusterLabelRow } from './resolver.ts';
 
-const CREDENTIALS = '/var/run/credentials';
-
-/**
- * The `clusters` config a topology stands for: data planes in order (enabled as given), the control plane first as
- * an enabled inCluster entry when it runs workflows, label keys as written, weights rounded to float32.
- */
-export function clustersConfigFromTopology(t: Topology): ClustersConfig {
-  const clusterConfigs: ClusterConfig[] = [];
-  if (t.controlPlane.runsWorkflows) {
-    clusterConfigs.push({
-      name: t.controlPlane.name,
-      endpoint: '',
-      enabled: true,
-      inCluster: true,
-      auth: { tokenPath: '', certPath: '' },
-    });
-  }
-  for (const dp of t.dataPlanes) {
-    clusterConfigs.push({
-      name: dp.name,
-      endpoint: dp.endpoint,
-      enabled: dp.enabled,
-      inCluster: false,
-      auth: { tokenPath: `${CREDENTIALS}/${dp.name}_token`, certPath: `${CREDENTIALS}/${dp.name}_cacert` },
-    });
-  }
-  const labelClusterMap = new Map<string, LabelEntryConfig[]>();
-  for (const [label, entries] of Object.entries(t.labels)) {
-    labelClusterMap.set(
-      label,
-      entries.map((e) => ({ id: e.cluster, weight: Math.fround(e.weight) })),
-    );
-  }
-  return { clusterConfigs, labelClusterMap, defaultExecutionLabel: t.defaultExecutionLabel ?? '' };
+/** decode(render(t)): the `clusters` config FlyteAdmin holds when it runs with the topology's values-override.yaml. */
+export function clustersConfigFromTopology(t: Topology, endpoints: Readonly<Record<string, string>> = {}): ClustersConfig {
+  return clustersConfigFromValuesYaml(toYaml(overrideValues(t, endpoints)), 'controlplane/values-override.yaml (rendered from the topology)');
 }
 
 /** The topology's executionClusterLabels as attribute rows for inMemoryLabelResolver. */

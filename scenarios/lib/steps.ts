@@ -14,6 +14,7 @@ import { FLYTE_NAMESPACE, FLYTEWORKFLOW_API_VERSION } from '../../harness/backen
 import { KubeApiError, type KubeObject } from '../../harness/backends/types.ts';
 import { render, type ClusterCredentials } from '../../harness/render/index.ts';
 import { ALPHA, gTest } from '../../harness/placement/stats.ts';
+import { expectedShares } from './expected-shares.ts';
 import type { ScenarioContext } from './context.ts';
 
 const FW = { apiVersion: FLYTEWORKFLOW_API_VERSION, kind: 'FlyteWorkflow' };
@@ -222,23 +223,22 @@ export function measureDistribution(ctx: ScenarioContext, phase: string, from: n
     if (!c) classes.set(k, (c = { rep: r.name, counts: new Map() }));
     c.counts.set(r.cluster, (c.counts.get(r.cluster) ?? 0) + 1);
   }
+  // Expected shares come from the values the pod started with, through an independent reading (expected-shares.ts);
+  // the model only says which label each execution asked for (request, inherited or attribute row).
+  const values = admin.values;
+  if (values === undefined) {
+    ctx.expect(false, `${phase}: FlyteAdmin is not serving, so there is no configuration to measure against`);
+    return;
+  }
   const groups = new Map<string, { expected: Map<string, number>; counts: Map<string, number> }>();
   for (const c of classes.values()) {
     const row = ex.get(c.rep);
     if (!row) continue;
-    const exp = admin.explain({ ...row, name: row.name });
-    const label = exp.list?.label ?? '(all enabled)';
+    const candidate = admin.explain({ ...row, name: row.name }).label?.value ?? '';
+    const ref = expectedShares(values, candidate);
+    const label = ref.list ?? '(all enabled)';
     let g = groups.get(label);
-    if (!g) {
-      const expected = new Map<string, number>();
-      const total = exp.list?.total ?? 1;
-      let prev = 0;
-      for (const e of exp.list?.entries ?? []) {
-        expected.set(e.id, (expected.get(e.id) ?? 0) + (e.to - prev) / total);
-        prev = e.to;
-      }
-      groups.set(label, (g = { expected, counts: new Map() }));
-    }
+    if (!g) groups.set(label, (g = { expected: ref.shares, counts: new Map() }));
     for (const [cl, n] of c.counts) g.counts.set(cl, (g.counts.get(cl) ?? 0) + n);
   }
   for (const [label, g] of groups) {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # placement-oracle tier: builds tools/placement-oracle (Flyte's own flytestdlib weighted list, seeded the way
 # FlyteAdmin seeds it) into "${FLYTE_MC_CACHE:-$HOME/.cache/flyte-mc}/bin/placement-oracle", never into the repo.
-# Rebuilt only when the module's go.mod, go.sum or main.go (or the Go version) change: a hash of them is stamped
+# Rebuilt only when the module's go.mod, go.sum or *.go files (or the Go version) change: a hash of them is stamped
 # next to the binary. Go modules come through the Go module proxy. Exits non-zero when Go is missing.
 set -euo pipefail
 root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
@@ -15,7 +15,7 @@ TIER=20-placement-oracle
 
 require_go "go >= 1.26"
 
-hash="$( (cd "$src" && cat go.mod go.sum main.go; go env GOVERSION) | sha256sum | cut -c1-16)"
+hash="$( (cd "$src" && cat go.mod go.sum ./*.go; go env GOVERSION) | sha256sum | cut -c1-16)"
 if [ -x "$bin" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$hash" ]; then
   log "up to date ($bin)"
   exit 0

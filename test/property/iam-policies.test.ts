@@ -10,6 +10,7 @@ import { requestContext } from '../../harness/iam/conditions.ts';
 import { parsePolicyDocument } from '../../harness/iam/document.ts';
 import { projectDomainNamespaces, serviceAccountSubject, workflowClusters, type PolicyDocument } from '../../harness/iam/policies.ts';
 import { lintArtifacts, lintTopology } from '../../harness/lint/index.ts';
+import { propertyParams } from '../support/seed.ts';
 
 const dns = fc.stringMatching(/^[a-z][a-z0-9]{0,6}$/);
 const hexId = fc.stringMatching(/^[0-9A-F]{32}$/);
@@ -84,7 +85,7 @@ describe('rendered trust policies (harness/iam/policies.ts)', () => {
         // And the linter passes what the renderer produces (no IAM errors).
         expect(lintTopology(t).filter((f) => f.code.startsWith('FMC4') && f.severity === 'error')).toEqual([]);
       }),
-      { numRuns: 150 },
+      propertyParams('iam: rendered trust policies', 150),
     );
   });
 });
@@ -180,7 +181,7 @@ describe('lint link: any data-plane trust policy the linter passes (no errors, n
         const v = violation(t, d, policy);
         if (v) throw new Error(`the linter passes a policy that the evaluator faults (${v}) after ${JSON.stringify(muts)}`);
       }),
-      { numRuns: 300 },
+      propertyParams('iam: lint link', 300),
     );
   });
 });

@@ -1,48 +1,107 @@
-// Property: whatever valid topology we render, lint finds no errors in it, and FlyteAdmin's view of the rendered
-// values-override.yaml (our decoder) is the clusters model the topology stands for (harness/placement).
+// Properties of render and lint over generated topologies: sane ones lint clean; wild ones (labels of any case,
+// keys that collide by case, a cluster twice in a label) get exactly the findings their footguns call for; and the
+// rendered values-override.yaml decodes to what a plain reading of viper's rules expects.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { clustersConfigFromValuesYaml } from '../../harness/admin/config.ts';
 import { lintTopology } from '../../harness/lint/index.ts';
-import { clustersConfigFromTopology, type ClusterConfig } from '../../harness/placement/index.ts';
+import { clustersConfigFromTopology } from '../../harness/placement/index.ts';
 import { render } from '../../harness/render/index.ts';
-import { endpointPlaceholder } from '../../harness/render/names.ts';
-import { TopologySchema } from '../../harness/topology/index.ts';
-import { topologyArb } from '../support/arbitraries.ts';
+import { TopologySchema, type Topology } from '../../harness/topology/index.ts';
+import { topologyArb, topologyInputArb } from '../support/arbitraries.ts';
+import { propertyParams } from '../support/seed.ts';
 
-const byName = (a: ClusterConfig, b: ClusterConfig) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+const VALUES = 'controlplane/values-override.yaml';
+const valuesOf = (t: Topology) => render(t).find((f) => f.path === VALUES)!.content;
+
+/** viper's map-key rule, written out independently: lowercase unless the key has a dot. */
+const folded = (key: string) => (key.includes('.') ? key : key.toLowerCase());
+
+/** The label keys FlyteAdmin ends up with, and which written key each keeps (the last one written, as the model does). */
+function foldLabels(t: Topology): Map<string, { kept: string; dropped: string[] }> {
+  const out = new Map<string, { kept: string; dropped: string[] }>();
+  for (const written of Object.keys(t.labels)) {
+    const prev = out.get(folded(written));
+    out.delete(folded(written));
+    out.set(folded(written), { kept: written, dropped: prev ? [...prev.dropped, prev.kept] : [] });
+  }
+  return out;
+}
+
+// Regression case: the shrunk counterexample this property found while place/distribution/diff still built the
+// selector from the topology as written (label "A" kept its capital; FlyteAdmin reads it as "a").
+const KNOWN_LABEL_CASE_BUG: Topology = TopologySchema.parse({
+  apiVersion: 'flyte-mc/v1alpha1',
+  controlPlane: { ingressEndpoint: 'flyte.example.com:443', datacatalogEndpoint: 'datacatalog.flyte.internal:89' },
+  dataPlanes: [{ name: 'dataplane_1', endpoint: 'auto', enabled: true }],
+  labels: { A: [{ cluster: 'dataplane_1', weight: 0.001 }], 'A.a': [{ cluster: 'dataplane_1', weight: 1e-7 }] },
+  aws: { accountId: '123456789012', region: 'us-east-2', bucket: 'my-flyte-bucket' },
+});
 
 describe('lint ∘ render', () => {
-  it('generated topologies pass TopologySchema', () => {
-    fc.assert(fc.property(topologyArb(), (t) => {
-        expect(TopologySchema.safeParse(t).success).toBe(true);
-      }), { numRuns: 50 });
+  it('generated inputs (sane and wild) pass TopologySchema', () => {
+    fc.assert(
+      fc.property(fc.oneof(topologyInputArb(), topologyInputArb({ wild: true })), (input) => {
+        const r = TopologySchema.safeParse(input);
+        expect(r.error?.issues ?? []).toEqual([]);
+      }),
+      propertyParams('schema accepts generated inputs', 100),
+    );
   });
 
-  it('lintTopology reports no errors for any valid topology', () => {
+  it('the wild generator really writes the footguns: capitals, case collisions, repeated ids, exponent weights', () => {
+    const sample = fc.sample(topologyArb({ wild: true }), { numRuns: 300, seed: 7 });
+    const has = (p: (t: Topology) => boolean) => sample.filter(p).length;
+    expect(has((t) => Object.keys(t.labels).some((k) => folded(k) !== k))).toBeGreaterThan(30);
+    expect(has((t) => [...foldLabels(t).values()].some((f) => f.dropped.length > 0))).toBeGreaterThan(30);
+    expect(has((t) => Object.values(t.labels).some((es) => new Set(es.map((e) => e.cluster)).size < es.length))).toBeGreaterThan(30);
+    expect(has((t) => /weight: [0-9.]+e-/.test(valuesOf(t)))).toBeGreaterThan(10);
+  });
+
+  it('lintTopology reports no errors for any sane topology', () => {
     fc.assert(
       fc.property(topologyArb(), (t) => {
         const errors = lintTopology(t).filter((f) => f.severity === 'error');
         expect(errors.map((f) => `${f.file}:${f.line} ${f.code} ${f.path}: ${f.message}`)).toEqual([]);
       }),
-      { numRuns: 150 },
+      propertyParams('sane topologies lint clean', 150),
     );
   });
 
-  it('the rendered values-override.yaml decodes to clustersConfigFromTopology(t)', () => {
+  it('wild topologies: FMC105 for each kept key viper changes, FMC106 for each collision, FMC115 for each repeated id', () => {
     fc.assert(
-      fc.property(topologyArb(), (t) => {
-        const file = render(t).find((f) => f.path === 'controlplane/values-override.yaml');
-        expect(file).toBeDefined();
-        const decoded = clustersConfigFromValuesYaml(file?.content ?? '', 'controlplane/values-override.yaml');
-        const expected = clustersConfigFromTopology(t);
-        // render writes a placeholder for `endpoint: auto`; clusterConfigs order does not matter to FlyteAdmin (§5.1).
-        const endpoints = expected.clusterConfigs.map((c) => (c.endpoint === 'auto' ? { ...c, endpoint: endpointPlaceholder(c.name) } : c));
-        expect([...decoded.clusterConfigs].sort(byName)).toEqual([...endpoints].sort(byName));
-        expect(decoded.labelClusterMap).toEqual(expected.labelClusterMap);
-        expect(decoded.defaultExecutionLabel).toBe(expected.defaultExecutionLabel);
+      fc.property(topologyArb({ wild: true }), (t) => {
+        const want: string[] = [];
+        for (const [key, { kept, dropped }] of foldLabels(t)) {
+          if (kept !== key) want.push(`FMC105 ${kept}`);
+          for (const d of dropped) want.push(`FMC106 ${d} ${kept}`);
+          const ids = t.labels[kept]!.map((e) => e.cluster);
+          for (const id of new Set(ids.filter((id, i) => ids.indexOf(id) !== i))) for (let n = ids.filter((x) => x === id).length; n > 1; n--) want.push(`FMC115 ${key} ${id}`);
+        }
+        const got = lintTopology(t)
+          .filter((f) => f.file === VALUES && ['FMC105', 'FMC106', 'FMC115'].includes(f.code))
+          .map((f) => {
+            const q = [...f.message.matchAll(/"([^"]*)"/g)].map((m) => m[1]);
+            return f.code === 'FMC105' ? `FMC105 ${q[0]}` : f.code === 'FMC106' ? `FMC106 ${q[0]} ${q[1]}` : `FMC115 ${q[0]} ${q[1]}`;
+          });
+        expect(got.sort()).toEqual(want.sort());
       }),
-      { numRuns: 150 },
+      propertyParams('wild topologies get their findings', 150),
+    );
+  });
+
+  it('the rendered values-override.yaml decodes to viper\'s reading of the topology, and place uses exactly that', () => {
+    fc.assert(
+      fc.property(topologyArb({ wild: true }), (t) => {
+        const decoded = clustersConfigFromValuesYaml(valuesOf(t), VALUES);
+        const clusters = [...t.dataPlanes.map((d) => [d.name, d.enabled, false]), ...(t.controlPlane.runsWorkflows ? [[t.controlPlane.name, true, true]] : [])];
+        expect(decoded.clusterConfigs.map((c) => [c.name, c.enabled, c.inCluster])).toEqual(clusters);
+        const labels = [...foldLabels(t)].map(([key, { kept }]) => [key, t.labels[kept]!.map((e) => ({ id: e.cluster, weight: Math.fround(e.weight) }))]);
+        expect([...decoded.labelClusterMap]).toEqual(labels);
+        expect(decoded.defaultExecutionLabel).toBe(t.defaultExecutionLabel ?? '');
+        expect(clustersConfigFromTopology(t)).toEqual(decoded);
+      }),
+      propertyParams('decode(render(t)) is viper\'s reading', 150, [[KNOWN_LABEL_CASE_BUG]]),
     );
   });
 });

@@ -1,36 +1,67 @@
-// Properties of the placement engine that hold for any configuration.
+// Properties of the placement engine that hold for any configuration: ids of any case and script, several labels,
+// ids repeated within a label, weights over float32's whole range, disabled and unknown ids.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ClustersConfig } from '../../harness/placement/config.ts';
 import { ClusterSelector, GoRand, firstFloat32, inMemoryLabelResolver, int64Halves } from '../../harness/placement/index.ts';
+import { propertyParams } from '../support/seed.ts';
 
-const clusterNames = fc.uniqueArray(fc.stringMatching(/^[a-z][a-z0-9_]{0,8}$/), { minLength: 1, maxLength: 8 });
+// Cluster names as FlyteAdmin stores them: any case, any script (FlyteAdmin does not restrict them).
+const clusterNames = fc.uniqueArray(
+  fc.oneof(
+    fc.stringMatching(/^[A-Za-z][A-Za-z0-9_.-]{0,8}$/),
+    fc.array(fc.constantFrom('dp', 'DP', 'Dp', 'é', 'É', 'Ａ', '日', '\u{1F600}', '1', '_'), { minLength: 1, maxLength: 4 }).map((p) => p.join('')),
+  ),
+  { minLength: 1, maxLength: 8 },
+);
+const weightArb = fc.oneof(
+  fc.constant(0),
+  fc.float({ min: 0, max: 1, noNaN: true }),
+  fc.constantFrom(1e-7, 1e-45, 3e-39, 1e-46, 0.99999997, 1),
+);
 
-const configArb = clusterNames.chain((names) =>
+interface Config {
+  names: string[];
+  enabled: boolean[];
+  /** Per label: entries as indexes into names (repeats allowed) or -1 for an id that is not configured. */
+  labels: { name: string; entries: { id: number; weight: number }[] }[];
+}
+
+// At least one enabled cluster, so every draw is a real placement (FlyteAdmin refuses to start otherwise).
+const configArb: fc.Arbitrary<Config> = clusterNames.chain((names) =>
   fc.record({
     names: fc.constant(names),
-    enabled: fc.array(fc.boolean(), { minLength: names.length, maxLength: names.length }),
-    weights: fc.array(fc.oneof(fc.constant(0), fc.float({ min: 0, max: 1, noNaN: true })), {
-      minLength: names.length,
-      maxLength: names.length,
-    }),
+    enabled: fc.array(fc.boolean(), { minLength: names.length, maxLength: names.length }).filter((e) => e.some(Boolean)),
+    labels: fc.uniqueArray(
+      fc.record({
+        name: fc.constantFrom('l', 'L', 'gpu', 'GPU', 'Gpu.x'),
+        entries: fc.array(fc.record({ id: fc.integer({ min: -1, max: names.length - 1 }), weight: weightArb }), { minLength: 1, maxLength: 10 }),
+      }),
+      { minLength: 1, maxLength: 3, selector: (l) => l.name },
+    ),
   }),
 );
 
-function build(c: { names: string[]; enabled: boolean[]; weights: number[] }): ClusterSelector | undefined {
+const idOf = (c: Config, i: number) => (i < 0 ? 'not-configured' : c.names[i]!);
+
+function build(c: Config): ClusterSelector {
   const config: ClustersConfig = {
-    clusterConfigs: c.names.map((name, i) => ({
-      name,
-      endpoint: '',
-      enabled: c.enabled[i]!,
-      inCluster: false,
-      auth: { tokenPath: '', certPath: '' },
-    })),
-    labelClusterMap: new Map([['l', c.names.map((id, i) => ({ id, weight: Math.fround(c.weights[i]!) }))]]),
+    clusterConfigs: c.names.map((name, i) => ({ name, endpoint: '', enabled: c.enabled[i]!, inCluster: false, auth: { tokenPath: '', certPath: '' } })),
+    labelClusterMap: new Map(c.labels.map((l) => [l.name, l.entries.map((e) => ({ id: idOf(c, e.id), weight: Math.fround(e.weight) }))])),
     defaultExecutionLabel: '',
   };
-  if (!c.enabled.some(Boolean)) return undefined;
   return ClusterSelector.fromConfig(config);
+}
+
+/** Independent reference: the clusters a label may pick (enabled, configured; positive summed weight unless all are zero). */
+function eligible(c: Config, label: string): Set<string> | undefined {
+  const l = c.labels.find((x) => x.name === label);
+  const live = (l?.entries ?? []).filter((e) => e.id >= 0 && c.enabled[e.id]);
+  if (live.length === 0) return undefined;
+  const sum = new Map<string, number>();
+  for (const e of live) sum.set(idOf(c, e.id), (sum.get(idOf(c, e.id)) ?? 0) + Math.fround(e.weight));
+  const positive = [...sum].filter(([, w]) => w > 0).map(([id]) => id);
+  return new Set(positive.length > 0 ? positive : sum.keys());
 }
 
 describe('placement properties', () => {
@@ -38,32 +69,36 @@ describe('placement properties', () => {
     fc.assert(
       fc.property(configArb, fc.string({ minLength: 1 }), fc.string(), fc.string(), fc.string(), (c, name, project, domain, value) => {
         const s = build(c);
-        if (!s) return;
         const rows = inMemoryLabelResolver([{ project, domain, value }]);
-        const first = s.pick({ name, label: 'l' });
-        expect(s.pick({ name, label: 'l' })).toBe(first);
-        expect(s.place({ name, label: 'l' }).cluster).toBe(first);
-        expect(s.pick({ name, label: 'l', project, domain }, rows)).toBe(first);
-        expect(s.pick({ name, label: 'l', project: `${project}x`, domain: 'other', workflow: 'w' }, rows)).toBe(first);
+        for (const { name: label } of c.labels) {
+          const first = s.pick({ name, label });
+          expect(s.pick({ name, label })).toBe(first);
+          expect(s.place({ name, label }).cluster).toBe(first);
+          expect(s.pick({ name, label, project, domain }, rows)).toBe(first);
+          expect(s.pick({ name, label, project: `${project}x`, domain: 'other', workflow: 'w' }, rows)).toBe(first);
+        }
       }),
-      { numRuns: 500 },
+      propertyParams('engine: determinism', 500),
     );
   });
 
-  it('the chosen cluster is always enabled and, under a mapped label, one with positive weight (or all zero)', () => {
+  it('the chosen cluster is enabled and one the label may pick (labels are exact: "GPU" is not "gpu")', () => {
     fc.assert(
       fc.property(configArb, fc.string({ minLength: 1 }), (c, name) => {
         const s = build(c);
-        if (!s) return;
-        const ex = s.place({ name, label: 'l' });
-        const i = c.names.indexOf(ex.cluster);
-        expect(c.enabled[i]).toBe(true);
-        if (ex.rule === 'request-label') {
-          const enabledWeights = c.names.map((_, j) => (c.enabled[j] ? Math.fround(c.weights[j]!) : 0));
-          if (enabledWeights.some((w) => w > 0)) expect(Math.fround(c.weights[i]!)).toBeGreaterThan(0);
+        const enabled = new Set(c.names.filter((_, i) => c.enabled[i]));
+        for (const { name: label } of c.labels) {
+          const ex = s.place({ name, label });
+          expect(enabled.has(ex.cluster)).toBe(true);
+          const allowed = eligible(c, label);
+          if (allowed === undefined) expect(ex.rule).toBe('all-enabled-clusters');
+          else {
+            expect(ex.rule).toBe('request-label');
+            expect([...allowed]).toContain(ex.cluster);
+          }
         }
       }),
-      { numRuns: 500 },
+      propertyParams('engine: eligibility', 500),
     );
   });
 
@@ -73,7 +108,7 @@ describe('placement properties', () => {
         const { hi, lo } = int64Halves(seed);
         expect(firstFloat32(hi, lo)).toBe(new GoRand(seed).float32());
       }),
-      { numRuns: 2000 },
+      propertyParams('engine: fast path', 2000),
     );
   });
 });

@@ -3,6 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runScenario, scenarios } from '../../scenarios/lib/index.ts';
+import { propertyParams } from '../support/seed.ts';
 
 describe('scenarios under any seed and size (sim)', () => {
   it('pass for random --seed, --dataplanes 1..6 and small workloads', async () => {
@@ -11,7 +12,7 @@ describe('scenarios under any seed and size (sim)', () => {
         const r = await runScenario(scenario, { backend: 'sim', dataPlanes, dataPlanesPinned: true, executions, seed, log: () => {} });
         expect(r.violations, `${scenario.name} seed ${seed} dataplanes ${dataPlanes} executions ${executions}`).toEqual([]);
       }),
-      { numRuns: 40 },
+      propertyParams('world: scenarios on generated worlds', 40),
     );
   });
 });

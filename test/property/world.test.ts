@@ -1,6 +1,7 @@
-// Properties of the World (sim backend + FlyteAdmin model) over generated topologies and request mixes.
-// fast-check prints the seed and the shrunk counterexample (fewest data planes, labels, requests) on failure;
-// replay with fc.assert(..., { seed, path }).
+// Properties of the World (sim backend + FlyteAdmin model) over generated topologies and request mixes: labels of
+// any case (map-form keys that collide by case included), a cluster twice in a label, tiny weights, ECL rows that
+// repeat and project-only rows. Each property prints its seed (test/support/seed.ts); fast-check prints the shrunk
+// counterexample on failure.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { preflight } from '../../harness/admin/preflight.ts';
@@ -11,20 +12,25 @@ import { ScenarioContext, type Scenario } from '../../scenarios/lib/context.ts';
 import { applyEclFiles, auditSurvival, collectCredentials, applyCredentials, createTokenSecret, deployGuide, helmUpgrade, installDataPlane, preflightTopology } from '../../scenarios/lib/steps.ts';
 import { gTest } from '../../harness/placement/stats.ts';
 import { NameSource } from '../../harness/admin/names.ts';
+import { propertyParams } from '../support/seed.ts';
 
 const noop: Scenario = { name: 'prop', summary: '', expectations: [], run: async () => {} };
 const DOMAINS = ['development', 'staging', 'production'] as const;
 const WORKFLOWS = ['wf1', 'wf2'] as const;
-const WEIGHTS = [0, 0.001, 0.25, 0.5, 0.75, 1] as const;
+const WEIGHTS = [0, 1e-45, 1e-7, 0.001, 0.25, 0.5, 0.75, 1] as const;
+// Written label keys: "GPU", "Gpu" and "gpu" are one key to FlyteAdmin (viper lowercases map keys); "Team.A" keeps its case.
+const LABELS = ['l1', 'l2', 'L2', 'GPU', 'Gpu', 'gpu', 'Team.A'] as const;
+const VALUES = ['l1', 'l2', 'L2', 'GPU', 'gpu', 'Team.A', 'team.a', 'typo', ''] as const;
 
 interface Shape {
   enabled: boolean[];
   labels: { name: string; entries: { cluster: number; weight: number }[] }[];
-  ecl: { domain: string; workflow?: string; value: string }[];
+  /** ECL rows in the order applied; no domain is a project-only row (flytectl accepts it; the topology cannot write it). */
+  ecl: { domain?: string; workflow?: string; value: string }[];
   defaultLabel: string;
 }
 
-/** Small topologies: 1–4 data planes (the first enabled), 1–3 lower-case labels, 0–3 ECL rows (some typo'd). */
+/** Small topologies: 1–4 data planes (the first enabled), 1–3 labels of any case, 0–4 ECL rows (repeats, typos, project-only). */
 const shapeArb: fc.Arbitrary<Shape> = fc
   .integer({ min: 1, max: 4 })
   .chain((n) =>
@@ -32,22 +38,34 @@ const shapeArb: fc.Arbitrary<Shape> = fc
       enabled: fc.tuple(fc.constant(true), ...Array.from({ length: n - 1 }, () => fc.boolean())),
       labels: fc.uniqueArray(
         fc.record({
-          name: fc.constantFrom('l1', 'l2', 'l3'),
-          entries: fc.uniqueArray(fc.record({ cluster: fc.nat({ max: n - 1 }), weight: fc.constantFrom(...WEIGHTS) }), { minLength: 1, maxLength: n, selector: (e) => e.cluster }),
+          name: fc.constantFrom(...LABELS),
+          entries: fc.array(fc.record({ cluster: fc.nat({ max: n - 1 }), weight: fc.constantFrom(...WEIGHTS) }), { minLength: 1, maxLength: n + 1 }),
         }),
         { minLength: 1, maxLength: 3, selector: (l) => l.name },
       ),
-      ecl: fc.array(fc.record({ domain: fc.constantFrom(...DOMAINS), workflow: fc.option(fc.constantFrom(...WORKFLOWS), { nil: undefined }), value: fc.constantFrom('l1', 'l2', 'l3', 'typo', '') }), {
-        maxLength: 3,
-      }),
-      defaultLabel: fc.constantFrom('', 'l1', 'l2', 'missing'),
+      ecl: fc.array(
+        fc.oneof(
+          { weight: 3, arbitrary: fc.record({ domain: fc.constantFrom(...DOMAINS), workflow: fc.option(fc.constantFrom(...WORKFLOWS), { nil: undefined }), value: fc.constantFrom(...VALUES) }) },
+          { weight: 1, arbitrary: fc.record({ value: fc.constantFrom(...VALUES) }) },
+        ),
+        { maxLength: 4 },
+      ),
+      defaultLabel: fc.constantFrom('', 'l1', 'L2', 'gpu', 'missing'),
     }),
   );
+
+/** The same shape with FlyteAdmin-proof labels: lower case, one key per label, values that match them. */
+function saneShape(s: Shape): Shape {
+  const fold = (l: string) => (l.includes('.') ? l : l.toLowerCase());
+  const labels = [...new Map(s.labels.map((l) => [fold(l.name), { ...l, name: fold(l.name) }])).values()];
+  return { ...s, labels, ecl: s.ecl.map((r) => ({ ...r, value: fold(r.value) })), defaultLabel: fold(s.defaultLabel) };
+}
+const saneShapeArb = shapeArb.map(saneShape);
 
 const reqArb = fc.record({
   domain: fc.constantFrom(...DOMAINS),
   workflow: fc.constantFrom(...WORKFLOWS),
-  label: fc.constantFrom(undefined, '', 'l1', 'l2', 'l3', 'typo'),
+  label: fc.constantFrom(undefined, ...VALUES),
 });
 
 function applyShape(t: Topology, s: Shape): Topology {
@@ -56,43 +74,59 @@ function applyShape(t: Topology, s: Shape): Topology {
     ...t,
     dataPlanes: s.enabled.map((enabled, i) => ({ name: name(i), endpoint: 'auto', enabled })),
     labels: Object.fromEntries(s.labels.map((l) => [l.name, l.entries.map((e) => ({ cluster: name(e.cluster), weight: e.weight }))])),
-    executionClusterLabels: dedupeEcl(s.ecl).map((r) => ({ project: 'team1', ...r })),
+    // Every row as written, repeats included: flytectl applies them in order, the later replacing the earlier.
+    executionClusterLabels: s.ecl.flatMap((r) => (r.domain === undefined ? [] : [{ project: 'team1', ...r, domain: r.domain }])),
     defaultExecutionLabel: s.defaultLabel || undefined,
   };
-}
-
-function dedupeEcl(rows: Shape['ecl']): Shape['ecl'] {
-  const m = new Map<string, Shape['ecl'][number]>();
-  for (const r of rows) m.set(`${r.domain}/${r.workflow ?? ''}`, r);
-  return [...m.values()];
 }
 
 async function worldFor(s: Shape, seed = 1): Promise<ScenarioContext> {
   const ctx = await ScenarioContext.create(noop, { backend: 'sim', dataPlanes: s.enabled.length, executions: 0, seed, log: () => {} });
   ctx.topology = applyShape(ctx.topology, s);
   await deployGuide(ctx);
+  // Project-only rows go straight to FlyteAdmin, as `flytectl update execution-cluster-label` with only a project does.
+  for (const r of s.ecl) if (r.domain === undefined) ctx.world.admin.attributes.update({ project: 'team1', value: r.value });
   return ctx;
 }
 
-/** Independent reference: the clusters an execution may land on under `cfg`, by FlyteAdmin's fallback chain. */
-function allowedClusters(cfg: ClustersConfig, ecl: Shape['ecl'], req: { domain: string; workflow: string; label?: string }): Set<string> {
-  const enabled = new Set(cfg.clusterConfigs.filter((c) => c.enabled).map((c) => c.name));
-  const listFor = (label: string): Set<string> | undefined => {
-    const es = (cfg.labelClusterMap.get(label) ?? []).filter((e) => enabled.has(e.id));
-    if (es.length === 0) return undefined;
-    const positive = es.filter((e) => e.weight > 0);
-    return new Set((positive.length > 0 ? positive : es).map((e) => e.id));
+/**
+ * Independent reference, from the shape alone: the clusters an execution may land on. Labels are read as viper reads
+ * map keys (lowercased unless dotted); when two written keys fold into one, FlyteAdmin keeps either (Go map order),
+ * so both outcomes are allowed. A label none of whose ids is enabled is dropped; zero-weight ids are never picked
+ * unless all are zero; ids listed twice add up. Then the request label, else the most specific ECL row (workflow >
+ * project-domain > project, the last applied per key), else defaultExecutionLabel, else every enabled cluster.
+ */
+function allowedClusters(s: Shape, req: { domain: string; workflow: string; label?: string }): Set<string> {
+  const id = (i: number) => `dataplane_${i + 1}`;
+  const enabled = new Set(s.enabled.flatMap((e, i) => (e ? [id(i)] : [])));
+  const fold = (l: string) => (l.includes('.') ? l : l.toLowerCase());
+  const outcomes = (label: string): Set<string>[] | undefined => {
+    const written = s.labels.filter((l) => fold(l.name) === label);
+    if (written.length === 0) return undefined;
+    return written.map((l) => {
+      const sums = new Map<string, number>();
+      for (const e of l.entries) if (enabled.has(id(e.cluster))) sums.set(id(e.cluster), (sums.get(id(e.cluster)) ?? 0) + Math.fround(e.weight));
+      const positive = [...sums].filter(([, w]) => w > 0).map(([c]) => c);
+      return new Set(positive.length > 0 ? positive : sums.keys());
+    });
+  };
+  const fallbacks = (): Set<string> => {
+    const d = s.defaultLabel ? outcomes(s.defaultLabel) : undefined;
+    return d ? new Set(d.flatMap((o) => [...(o.size > 0 ? o : enabled)])) : enabled;
   };
   let label = req.label ?? '';
   if (!label) {
-    const rows = dedupeEcl(ecl).filter((r) => r.domain === req.domain && (r.workflow === undefined || r.workflow === req.workflow));
-    const best = rows.find((r) => r.workflow !== undefined) ?? rows[0];
-    label = best?.value ?? '';
+    const last = (match: (r: Shape['ecl'][number]) => boolean) => s.ecl.filter(match).at(-1);
+    const row =
+      last((r) => r.domain === req.domain && r.workflow === req.workflow) ??
+      last((r) => r.domain === req.domain && r.workflow === undefined) ??
+      last((r) => r.domain === undefined);
+    label = row?.value ?? '';
   }
-  return (label ? listFor(label) : undefined) ?? (cfg.defaultExecutionLabel ? listFor(cfg.defaultExecutionLabel) : undefined) ?? enabled;
+  const mapped = label ? outcomes(label) : undefined;
+  if (!mapped) return fallbacks();
+  return new Set(mapped.flatMap((o) => [...(o.size > 0 ? o : fallbacks())]));
 }
-
-const runs = (n: number) => ({ numRuns: n });
 
 describe('World properties (sim)', () => {
   it('executions land only on enabled clusters reachable by the effective label\'s fallback chain', async () => {
@@ -100,17 +134,16 @@ describe('World properties (sim)', () => {
       fc.asyncProperty(shapeArb, fc.array(reqArb, { minLength: 1, maxLength: 25 }), async (shape, reqs) => {
         const ctx = await worldFor(shape);
         try {
-          const cfg = clustersConfigFromTopology(ctx.topology);
           for (const r of reqs) {
             const e = await ctx.world.admin.createExecution({ project: 'team1', ...r });
             expect(e.phase).toBe('RUNNING');
-            expect([...allowedClusters(cfg, shape.ecl, r)]).toContain(e.cluster);
+            expect([...allowedClusters(shape, r)]).toContain(e.cluster);
           }
         } finally {
           await ctx.world.dispose();
         }
       }),
-      runs(30),
+      propertyParams('world: placement within the fallback chain', 30),
     );
   });
 
@@ -128,7 +161,7 @@ describe('World properties (sim)', () => {
             expect(e.cluster).toBe(placedA.get(names[i] as string));
           }
           // Same name, explicit label: project and domain do not matter.
-          for (const label of ['l1', 'l2', 'l3']) {
+          for (const label of VALUES) {
             const x = a.world.admin.explain({ project: 'team1', domain: 'development', workflow: 'wf1', label, name: 'asame000000000000000' }).cluster;
             const y = a.world.admin.explain({ project: 'team1', domain: 'production', workflow: 'wf2', label, name: 'asame000000000000000' }).cluster;
             if (a.world.admin.selector?.labelLists.has(label)) expect(y).toBe(x);
@@ -138,7 +171,7 @@ describe('World properties (sim)', () => {
           await b.world.dispose();
         }
       }),
-      runs(10),
+      propertyParams('world: placement depends on the name only', 10),
     );
   });
 
@@ -168,7 +201,7 @@ describe('World properties (sim)', () => {
           await ctx.world.dispose();
         }
       }),
-      runs(12),
+      propertyParams('world: G-test of shares', 12),
     );
   });
 
@@ -212,7 +245,7 @@ describe('World properties (sim)', () => {
       fc.record({ kind: fc.constant('restart' as const) }),
     );
     await fc.assert(
-      fc.asyncProperty(shapeArb, fc.array(opArb, { minLength: 1, maxLength: 5 }), fc.array(reqArb, { minLength: 3, maxLength: 12 }), async (shape0, ops, reqs) => {
+      fc.asyncProperty(saneShapeArb, fc.array(opArb, { minLength: 1, maxLength: 5 }), fc.array(reqArb, { minLength: 3, maxLength: 12 }), async (shape0, ops, reqs) => {
         // Valid start: every ECL value maps to an enabled cluster (typos and dead labels belong to the unsafe property).
         const live = (t: Topology) => Object.keys(t.labels).filter((l) => (t.labels[l] ?? []).some((e) => t.dataPlanes.some((d) => d.enabled && d.name === e.cluster)));
         const liveAt0 = shape0.labels.filter((l) => l.entries.some((e) => shape0.enabled[e.cluster])).map((l) => l.name);
@@ -271,14 +304,14 @@ describe('World properties (sim)', () => {
           await ctx.world.dispose();
         }
       }),
-      runs(20),
+      propertyParams('world: day 2 keeps everything terminable', 20),
     );
   });
 
   it('unsafe rollouts are caught by pre-flight before they are applied, and are really unsafe when applied', async () => {
     const unsafeArb = fc.constantFrom('remove-live-cluster' as const, 'enable-heavy-cluster' as const, 'typo-label' as const);
     await fc.assert(
-      fc.asyncProperty(shapeArb, unsafeArb, fc.array(reqArb, { minLength: 4, maxLength: 12 }), async (shape0, kind, reqs) => {
+      fc.asyncProperty(saneShapeArb, unsafeArb, fc.array(reqArb, { minLength: 4, maxLength: 12 }), async (shape0, kind, reqs) => {
         const shape: Shape = { ...shape0, enabled: shape0.enabled.length > 1 ? shape0.enabled : [true, false], ecl: [] };
         if (kind === 'enable-heavy-cluster') shape.enabled = shape.enabled.map((e, i) => (i === shape.enabled.length - 1 ? false : e));
         const ctx = await worldFor(shape);
@@ -321,7 +354,7 @@ describe('World properties (sim)', () => {
           await ctx.world.dispose();
         }
       }),
-      runs(25),
+      propertyParams('world: unsafe rollouts are caught', 25),
     );
   });
 });

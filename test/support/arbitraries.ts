@@ -1,6 +1,9 @@
-// fast-check generators of valid, sane topologies: they pass TopologySchema and avoid every footgun lint reports as an
-// error (at least one enabled cluster, lower-case labels, weights in [0,1] with a positive one per label, ECL values
-// that are labels, distinct endpoints, propeller cluster-id equal to the name). Shared by property tests.
+// fast-check generators of valid topologies, shared by property tests. By default they are sane: they pass
+// TopologySchema and avoid every footgun lint reports as an error (at least one enabled cluster, label keys that
+// viper keeps as written - lower case, or dotted in any case -, weights in [0,1] with one positive as a float32 per
+// label, ECL values that are labels, distinct endpoints, propeller cluster-id equal to the name). With `wild: true`
+// they also write labels in any case, keys that collide by case, and the same cluster twice in a label: the
+// footguns lint must report.
 import fc from 'fast-check';
 import { TopologySchema, type Topology, type TopologyInput } from '../../harness/topology/index.ts';
 
@@ -9,6 +12,8 @@ export interface TopologyArbOptions {
   minDataPlanes?: number;
   /** @defaultValue 6 */
   maxDataPlanes?: number;
+  /** Labels of any case, case collisions, repeated ids in a label. @defaultValue false */
+  wild?: boolean;
 }
 
 const CONTROL_PLANE = 'controlplane';
@@ -18,11 +23,33 @@ export const clusterNameArb: fc.Arbitrary<string> = fc
   .tuple(fc.constantFrom('dataplane', 'dp', 'gpu', 'Cpu', 'east.1'), fc.constantFrom('_', '-', ''), fc.integer({ min: 1, max: 99 }))
   .map(([stem, sep, n]) => `${stem}${sep}${n}`);
 
-/** Lower-case labels (FlyteAdmin lowercases map keys), no dots. */
-export const labelNameArb: fc.Arbitrary<string> = fc.stringMatching(/^[a-z][a-z0-9_-]{0,8}$/);
+/** Label keys viper keeps as written: lower case, or dotted (flytestdlib restores dotted keys) in any case. */
+export const labelNameArb: fc.Arbitrary<string> = fc.oneof(
+  { weight: 4, arbitrary: fc.stringMatching(/^[a-z][a-z0-9_-]{0,8}$/) },
+  { weight: 1, arbitrary: fc.stringMatching(/^[A-Za-z][A-Za-z0-9]{0,4}\.[A-Za-z0-9]{1,4}$/) },
+);
 
-/** A weight as an operator writes it: thousandths in [0,1], so it survives float32 rounding unchanged in range. */
-export const weightArb: fc.Arbitrary<number> = fc.integer({ min: 0, max: 1000 }).map((k) => k / 1000);
+/** Label keys of any case; viper lowercases the undotted ones. */
+export const anyCaseLabelNameArb: fc.Arbitrary<string> = fc.oneof(fc.stringMatching(/^[A-Za-z][A-Za-z0-9_-]{0,8}$/), labelNameArb);
+
+/**
+ * Weights over float32's range as YAML writes them: thousandths, exponent forms (1e-7, 1e-45: float32's smallest
+ * subnormal; 1e-46 becomes 0), values that round to 1, and any double in [0,1] (tiny ones become 0 as in Go).
+ */
+export const weightArb: fc.Arbitrary<number> = fc.oneof(
+  { weight: 4, arbitrary: fc.integer({ min: 0, max: 1000 }).map((k) => k / 1000) },
+  { weight: 1, arbitrary: fc.constantFrom(1e-7, 2.5e-8, 1e-10, 1e-38, 1e-45, 1e-46, 3e-39, 0.99999997, 1 / 3) },
+  { weight: 1, arbitrary: fc.double({ min: 0, max: 1, noNaN: true }) },
+);
+
+/** A weight that stays positive as a float32 (at least one per label, so no label is all zero). */
+export const positiveWeightArb: fc.Arbitrary<number> = weightArb.filter((w) => Math.fround(w) > 0);
+
+/** The same key with its case changed, so that viper folds the two together. */
+const caseTwin = (label: string): string => {
+  const flipped = [...label].map((ch) => (ch === ch.toLowerCase() ? ch.toUpperCase() : ch.toLowerCase())).join('');
+  return flipped === label ? `${label}X`.toUpperCase() : flipped;
+};
 
 const hexId = fc.stringMatching(/^[0-9A-F]{32}$/);
 
@@ -35,7 +62,11 @@ export function topologyInputArb(opts: TopologyArbOptions = {}): fc.Arbitrary<To
       names: fc.uniqueArray(clusterNameArb, { minLength: min, maxLength: max, selector: (n) => n.toLowerCase() }),
       runsWorkflows: fc.boolean(),
       // At least one label: with remote clusters and an empty labelClusterMap the chart crash-loops (lint FMC201).
-      labelNames: fc.uniqueArray(labelNameArb, { minLength: 1, maxLength: 4 }),
+      labelNames: opts.wild
+        ? fc.tuple(fc.uniqueArray(anyCaseLabelNameArb, { minLength: 1, maxLength: 4 }), fc.boolean()).map(([ls, twin]) =>
+            twin && !ls.includes(caseTwin(ls[0]!)) ? [...ls, caseTwin(ls[0]!)] : ls,
+          )
+        : fc.uniqueArray(labelNameArb, { minLength: 1, maxLength: 4, selector: (l) => (l.includes('.') ? l : l.toLowerCase()) }),
       style: fc.constantFrom('stringLike' as const, 'stringEquals' as const),
       withOidc: fc.boolean(),
       oidcIds: fc.array(hexId, { minLength: 7, maxLength: 7 }),
@@ -53,11 +84,14 @@ export function topologyInputArb(opts: TopologyArbOptions = {}): fc.Arbitrary<To
           }),
         ),
       );
+      const clusterList = opts.wild
+        ? fc.array(fc.constantFrom(...workflowClusters), { minLength: 1, maxLength: workflowClusters.length + 2 })
+        : fc.uniqueArray(fc.constantFrom(...workflowClusters), { minLength: 1, maxLength: workflowClusters.length });
       const labels = fc.tuple(
         ...g.labelNames.map(() =>
-          fc
-            .uniqueArray(fc.constantFrom(...workflowClusters), { minLength: 1, maxLength: workflowClusters.length })
-            .chain((cs) => fc.tuple(fc.constant(cs), fc.array(weightArb, { minLength: cs.length, maxLength: cs.length }), fc.nat({ max: cs.length - 1 }))),
+          clusterList.chain((cs) =>
+            fc.tuple(fc.constant(cs), fc.array(weightArb, { minLength: cs.length, maxLength: cs.length }), fc.nat({ max: cs.length - 1 }), positiveWeightArb),
+          ),
         ),
       );
       return fc.tuple(fc.constant(g), planes, labels);
@@ -65,8 +99,8 @@ export function topologyInputArb(opts: TopologyArbOptions = {}): fc.Arbitrary<To
     .chain(([g, planes, labelParts]) => {
       const labels: Record<string, { cluster: string; weight: number }[]> = {};
       g.labelNames.forEach((label, i) => {
-        const [clusters, weights, positive] = labelParts[i] as [string[], number[], number];
-        labels[label] = clusters.map((cluster, j) => ({ cluster, weight: j === positive ? Math.max(weights[j] as number, 0.25) : (weights[j] as number) }));
+        const [clusters, weights, positive, positiveWeight] = labelParts[i] as [string[], number[], number, number];
+        labels[label] = clusters.map((cluster, j) => ({ cluster, weight: j === positive ? positiveWeight : (weights[j] as number) }));
       });
       const enabledNames = new Set([...g.names.filter((_, i) => planes[i]?.enabled), ...(g.runsWorkflows ? [CONTROL_PLANE] : [])]);
       const labelled = new Set(Object.values(labels).flatMap((es) => es.map((e) => e.cluster)));

@@ -6,6 +6,9 @@
 //	                           prints a JSON array of the picked ids, same order ({"error": "..."} where
 //	                           NewWeightedRandom refuses the entries)
 //	placement-oracle bench [N] N placements over 3 weighted clusters, FlyteAdmin's way; prints placements/second
+//	placement-oracle rand-vectors | placement-vectors
+//	                           read test/fixtures/placement/vector-inputs.json on stdin and print the committed
+//	                           vector file with every expected value computed here (vectors.go)
 package main
 
 import (
@@ -134,8 +137,12 @@ func main() {
 		if err == nil {
 			err = bench(n)
 		}
+	case "rand-vectors":
+		err = randVectors()
+	case "placement-vectors":
+		err = placementVectors()
 	default:
-		err = fmt.Errorf("unknown mode %q (batch | bench [N])", mode)
+		err = fmt.Errorf("unknown mode %q (batch | bench [N] | rand-vectors | placement-vectors)", mode)
 	}
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "placement-oracle: %v\n", err)

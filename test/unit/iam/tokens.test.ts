@@ -253,9 +253,34 @@ describe('condition semantics', () => {
     await expect(run(policy([allow({ StringEqualz: { a: 'b' } })]))).rejects.toThrow(/unknown condition operator "StringEqualz".*did you mean "StringEquals"/);
   });
 
-  it('the rendered control-plane and data-plane policies are the ones evaluated', () => {
+  it('the rendered control-plane and data-plane policies are the ones evaluated, with the guide\'s subjects per issuer', () => {
     const t = topology();
-    expect(controlPlaneTrustPolicy(t, issuers).Statement).toHaveLength(1);
-    expect(dataPlaneTrustPolicy(t, issuers).Statement).toHaveLength(2);
+    const d = desiredIam(t, issuers);
+    expect(d.roles[0]!.trustPolicy).toEqual(controlPlaneTrustPolicy(t, issuers));
+    expect(d.roles[1]!.trustPolicy).toEqual(dataPlaneTrustPolicy(t, issuers));
+    // Written out from the guide's trust relationships: the issuer URL without https://, one statement per cluster.
+    const host = (issuer: string) => new URL(issuer).host + new URL(issuer).pathname.replace(/\/$/, '');
+    const statement = (issuer: string, condition: Record<string, Record<string, unknown>>) => ({
+      Effect: 'Allow',
+      Principal: { Federated: `arn:aws:iam::123456789012:oidc-provider/${host(issuer)}` },
+      Action: 'sts:AssumeRoleWithWebIdentity',
+      Condition: condition,
+    });
+    expect(controlPlaneTrustPolicy(t, issuers).Statement).toEqual([
+      statement(cp.issuer, {
+        StringEquals: {
+          [`${host(cp.issuer)}:aud`]: 'sts.amazonaws.com',
+          [`${host(cp.issuer)}:sub`]: ['system:serviceaccount:flyte:flyteadmin', 'system:serviceaccount:flyte:datacatalog'],
+        },
+      }),
+    ]);
+    expect(dataPlaneTrustPolicy(t, issuers).Statement).toEqual(
+      [dp1.issuer, dp2.issuer].map((i) =>
+        statement(i, {
+          StringEquals: { [`${host(i)}:aud`]: 'sts.amazonaws.com' },
+          StringLike: { [`${host(i)}:sub`]: ['system:serviceaccount:flyte:flytepropeller', 'system:serviceaccount:*:default'] },
+        }),
+      ),
+    );
   });
 });

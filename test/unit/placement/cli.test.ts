@@ -6,7 +6,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { memoryIo } from '../../../harness/cli/command.ts';
 import { main } from '../../../harness/cli/main.ts';
-import { starterTopologyYaml } from '../../../harness/topology/index.ts';
+import { loadTopology, starterTopologyYaml } from '../../../harness/topology/index.ts';
+import { runScenario } from '../../../scenarios/lib/index.ts';
+import { deployGuide, editTopology } from '../../../scenarios/lib/steps.ts';
+import type { Scenario } from '../../../scenarios/lib/context.ts';
+import { placeBatch } from '../../../harness/cli/commands/place.ts';
+import { skipTier } from '../../support/prereq.ts';
+import { oracleBatch, placementOracleMissing } from '../../support/placement-oracle.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'flyte-mc-place-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -55,7 +61,7 @@ async function run(...argv: string[]) {
 }
 
 describe('flyte-mc place', () => {
-  it('prints NAME<TAB>CLUSTER (the guide-style .75/.25 split, names from the shared facts)', async () => {
+  it('prints NAME<TAB>CLUSTER (the guide-style .75/.25 split; the oracle test below checks the picks)', async () => {
     const r = await run('place', '--topology', before, '--label', 'mixed', 'e', 'e1', 'e22', 'e3', 'abc123', 'f8a2b3c4d5e6f7a8b9c0', 'a');
     expect(r.code).toBe(0);
     const want = [1, 1, 1, 2, 1, 1, 2].map((i) => `dataplane_${i}`);
@@ -151,7 +157,8 @@ describe('flyte-mc diff', () => {
     const gpu = diffs[1]!;
     expect(gpu.movedShare).toBe(0);
     const mixed = diffs[2]!;
-    expect(mixed.movedShare).toBeGreaterThan(0.2);
+    // Old dp1 [0,.75] → new dp2 (.5,.75] moves .25, old dp2 (.75,1] → new dp3 moves .25: half of all draws.
+    expect(Math.abs(mixed.movedShare - 0.5)).toBeLessThan(4 * Math.sqrt(0.25 / 20000));
     // Boundaries: old dp1 [0,.75] dp2 (.75,1]; new dp1 [0,.5] dp2 (.5,.75] dp3 (.75,1].
     expect(Object.keys(mixed.transitions.dataplane_1!).sort()).toEqual(['dataplane_1', 'dataplane_2']);
     expect(Object.keys(mixed.transitions.dataplane_2!)).toEqual(['dataplane_3']);
@@ -162,5 +169,71 @@ describe('flyte-mc diff', () => {
     const text = await run('diff', '--before', before, '--after', after, '--samples', '1000');
     expect(text.out).toContain('label "mixed":');
     expect(text.out).toContain('old\\new');
+  });
+});
+
+describe('place, lint and run agree on a label written GPU (viper lowercases map keys)', () => {
+  // The starter topology with label2 renamed GPU: the map key becomes "gpu", so "GPU" matches nothing.
+  const file = path.join(dir, 'gpu.yaml');
+  writeFileSync(file, starterTopologyYaml({ dataPlanes: 2 }).replace(/\blabel2\b/g, 'GPU'));
+  const names = Array.from({ length: 24 }, (_, i) => `exec-${String.fromCharCode(97 + i)}`);
+
+  it('place: every enabled cluster, equally; lint: FMC105 on the key and FMC301 on the ECL row; run: the same clusters', async () => {
+    const placed = await run('place', '--topology', file, '--project', 'team1', '--domain', 'production', '--json', ...names);
+    expect(placed.code).toBe(0);
+    const explained = JSON.parse(placed.out) as { name: string; cluster: string; rule: string; label: { value: string; mapped: boolean } }[];
+    expect(new Set(explained.map((e) => e.rule))).toEqual(new Set(['all-enabled-clusters']));
+    expect(explained.every((e) => e.label.value === 'GPU' && !e.label.mapped)).toBe(true);
+    const byPlace = Object.fromEntries(explained.map((e) => [e.name, e.cluster]));
+    expect(new Set(Object.values(byPlace))).toEqual(new Set(['dataplane_1', 'dataplane_2']));
+    const labelled = await run('place', '--topology', file, '--label', 'GPU', ...names);
+    expect(labelled.out).toBe(names.map((n) => `${n}\t${byPlace[n]}\n`).join(''));
+
+    const lint = await run('lint', '--topology', file, '--format', 'json');
+    const findings = JSON.parse(lint.out) as { code: string; file: string; message: string }[];
+    expect(findings.find((f) => f.code === 'FMC105')?.message).toContain('"GPU" is read as "gpu"');
+    expect(findings.find((f) => f.code === 'FMC301')).toMatchObject({ file: 'ecl/03-team1-production.yaml' });
+    expect(findings.find((f) => f.code === 'FMC301')?.message).toContain('executions go to every enabled cluster');
+
+    const topology = await loadTopology(file);
+    const byRun: Record<string, string> = {};
+    const gpu: Scenario = {
+      name: 'gpu-label',
+      summary: 'the GPU topology on sim',
+      expectations: ['executions land where place says'],
+      async run(ctx) {
+        editTopology(ctx, () => ({ labels: topology.labels, executionClusterLabels: topology.executionClusterLabels }));
+        await deployGuide(ctx);
+        ctx.world.admin.attributes.update({ project: 'team1', domain: 'production', value: 'GPU' });
+        for (const name of names) {
+          const i = await ctx.world.admin.create({ project: 'team1', domain: 'production', workflow: 'wf', name });
+          byRun[name] = ctx.world.admin.executions.clusterAt(i);
+        }
+      },
+    };
+    const r = await runScenario(gpu, { backend: 'sim', dataPlanes: 2, executions: names.length, seed: 1, log: () => {} });
+    expect(r.error).toBeUndefined();
+    expect(byRun).toEqual(byPlace);
+  });
+});
+
+describe.skipIf(skipTier('placement oracle (the CLI literals)', placementOracleMissing()))('the literals above are what Flyte\'s code picks', () => {
+  const mixed = [{ id: 'dataplane_1', weight: 0.75 }, { id: 'dataplane_2', weight: 0.25 }];
+
+  it('the place names', () => {
+    const cases = ['e', 'e1', 'e22', 'e3', 'abc123', 'f8a2b3c4d5e6f7a8b9c0', 'a'].map((name) => ({ name, entries: mixed }));
+    expect(oracleBatch(cases)).toEqual([1, 1, 1, 2, 1, 1, 2].map((i) => `dataplane_${i}`));
+    expect(placeBatch(cases)).toEqual(oracleBatch(cases));
+  });
+
+  it('the 100,000-name distribution: 74,972 / 25,028', async () => {
+    const r = await run('distribution', '--topology', before, '--label', 'mixed', '--samples', '100000', '--json');
+    const rep = JSON.parse(r.out) as { pattern: string; rows: { cluster: string; count: number }[] };
+    expect(rep.pattern).toBe('exec-{i}');
+    const cases = Array.from({ length: 100_000 }, (_, i) => ({ name: `exec-${i}`, entries: mixed }));
+    const counts: Record<string, number> = {};
+    for (const id of oracleBatch(cases) as string[]) counts[id] = (counts[id] ?? 0) + 1;
+    expect(Object.fromEntries(rep.rows.map((x) => [x.cluster, x.count]))).toEqual(counts);
+    expect(counts).toEqual({ dataplane_1: 74972, dataplane_2: 25028 });
   });
 });

@@ -89,8 +89,13 @@ describe('startup validation (FlyteAdmin wording)', () => {
     expect(s.droppedLabels).toEqual(['l']);
   });
 
-  it('a weight that rounds to 1 as a float32 is accepted', () => {
-    expect(() => ClusterSelector.fromConfig(config([cluster('a')], { l: [{ id: 'a', weight: 1.00000001 }] }))).not.toThrow();
+  it('a weight that rounds to 1 as a float32 is accepted as exactly 1; the next float32 above 1 is refused', () => {
+    const s = ClusterSelector.fromConfig(config([cluster('a'), cluster('b')], { l: [{ id: 'a', weight: 1.00000001 }, { id: 'b', weight: 1 }] }));
+    const list = s.labelLists.get('l')!;
+    expect(list.total).toBe(2);
+    expect(list.slots.map((x) => [x.id, x.cumulative])).toEqual([['a', 1], ['b', 2]]);
+    // 1.0000001 is float32 1.00000011920928955078125; Go's %f prints it as 1.000000.
+    expect(thrown(() => ClusterSelector.fromConfig(config([cluster('a')], { l: [{ id: 'a', weight: 1.0000001 }] }))).message).toBe('invalid weight 1.000000, index 0');
   });
 
   it('entries is empty from the weighted list itself', () => {

@@ -10,26 +10,41 @@ function topo(edit: (t: Record<string, any>) => void) {
   return parseTopology(stringify(t));
 }
 
-describe('clustersConfigFromTopology', () => {
-  it('control plane as an enabled inCluster entry when it runs workflows; weights float32; keys as written', () => {
+describe('clustersConfigFromTopology: the rendered values-override.yaml as FlyteAdmin decodes it', () => {
+  it('data planes in order, then the control plane as an enabled inCluster entry; auto endpoints are placeholders', () => {
     const t = topo((t) => {
       t.controlPlane.runsWorkflows = true;
       t.dataPlanes[1].enabled = false;
-      t.labels = { GPU: [{ cluster: 'dataplane_1', weight: 0.1 }, { cluster: 'controlplane', weight: 0.3 }] };
+      t.dataPlanes[1].endpoint = 'https://dp2.example.com:6443';
+    });
+    const c = clustersConfigFromTopology(t);
+    expect(c.clusterConfigs).toEqual([
+      { name: 'dataplane_1', endpoint: 'https://<dataplane_1-kube-api-endpoint>:443', enabled: true, inCluster: false, auth: { tokenPath: '/var/run/credentials/dataplane_1_token', certPath: '/var/run/credentials/dataplane_1_cacert' } },
+      { name: 'dataplane_2', endpoint: 'https://dp2.example.com:6443', enabled: false, inCluster: false, auth: { tokenPath: '/var/run/credentials/dataplane_2_token', certPath: '/var/run/credentials/dataplane_2_cacert' } },
+      { name: 'controlplane', endpoint: '', enabled: true, inCluster: true, auth: { tokenPath: '', certPath: '' } },
+    ]);
+  });
+
+  it('label keys as viper reads them: lowercased unless dotted; the default label value is kept as written; weights float32', () => {
+    const t = topo((t) => {
+      t.labels = { GPU: [{ cluster: 'dataplane_1', weight: 0.1 }, { cluster: 'dataplane_2', weight: 0.3 }], 'Team.A': [{ cluster: 'dataplane_2', weight: 1e-7 }] };
       t.defaultExecutionLabel = 'GPU';
     });
     const c = clustersConfigFromTopology(t);
-    expect(c.clusterConfigs.map((x) => [x.name, x.enabled, x.inCluster])).toEqual([
-      ['controlplane', true, true],
-      ['dataplane_1', true, false],
-      ['dataplane_2', false, false],
+    expect([...c.labelClusterMap.keys()]).toEqual(['gpu', 'Team.A']);
+    expect(c.labelClusterMap.get('gpu')).toEqual([
+      { id: 'dataplane_1', weight: 0.10000000149011612 },
+      { id: 'dataplane_2', weight: 0.30000001192092896 },
     ]);
-    expect([...c.labelClusterMap.keys()]).toEqual(['GPU']);
-    expect(c.labelClusterMap.get('GPU')).toEqual([
-      { id: 'dataplane_1', weight: Math.fround(0.1) },
-      { id: 'controlplane', weight: Math.fround(0.3) },
-    ]);
+    expect(c.labelClusterMap.get('Team.A')).toEqual([{ id: 'dataplane_2', weight: 1.0000000116860974e-7 }]);
     expect(c.defaultExecutionLabel).toBe('GPU');
+  });
+
+  it('keys that collide by case collapse into one, the last written wins', () => {
+    const t = topo((t) => {
+      t.labels = { Gpu: [{ cluster: 'dataplane_1', weight: 1 }], gpu: [{ cluster: 'dataplane_2', weight: 1 }] };
+    });
+    expect([...clustersConfigFromTopology(t).labelClusterMap]).toEqual([['gpu', [{ id: 'dataplane_2', weight: 1 }]]]);
   });
 
   it('no control-plane entry by default, empty default label', () => {
@@ -60,8 +75,19 @@ describe('inMemoryLabelResolver', () => {
     expect(r('q', 'd', 'w')).toBeUndefined();
   });
 
-  it('takes rows from a topology', () => {
-    const t = topo(() => {});
-    expect(labelRowsFromTopology(t)).toEqual(t.executionClusterLabels.map((x) => ({ ...x })));
+  it('takes rows from a topology: project-domain rows without a workflow key, workflow rows with it', () => {
+    const t = topo((t) => {
+      t.executionClusterLabels = [
+        { project: 'team1', domain: 'development', value: 'label1' },
+        { project: 'team1', domain: 'development', workflow: 'wf.a', value: 'label2' },
+      ];
+    });
+    const rows = labelRowsFromTopology(t);
+    expect(rows).toEqual([
+      { project: 'team1', domain: 'development', value: 'label1' },
+      { project: 'team1', domain: 'development', workflow: 'wf.a', value: 'label2' },
+    ]);
+    expect('workflow' in rows[0]!).toBe(false);
+    expect(inMemoryLabelResolver(rows)('team1', 'development', 'wf.a')?.value).toBe('label2');
   });
 });

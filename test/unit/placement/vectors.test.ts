@@ -1,16 +1,15 @@
-// Agreement with the shared golden vectors (Go's real hash/fnv and math/rand, Flyte's weighted list).
-import { existsSync, readFileSync } from 'node:fs';
+// Agreement with the committed vectors in test/fixtures/placement: every expected value there was computed by
+// tools/placement-oracle (Go's hash/fnv and math/rand, Flyte's flytestdlib weighted list); each file's _generated_by
+// names the command. test/property/placement-oracle.test.ts regenerates them when the oracle is built.
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GoRand, int64Halves, lcgState0, seedrand, firstFloat32 } from '../../../harness/placement/gorand.ts';
 import { fnv1a64Hex } from '../../../harness/placement/fnv.ts';
 import { drawForName, float32Bits, traceDraw } from '../../../harness/placement/engine.ts';
 import { WeightedList } from '../../../harness/placement/weighted.ts';
-import { skipTier } from '../../support/prereq.ts';
 
-const repoRoot = path.resolve(import.meta.dirname, '../../..');
-const dataDir = path.resolve(repoRoot, '../shared/data');
-const missing = existsSync(dataDir) ? undefined : `${dataDir} is absent (shared golden vectors)`;
+const dataDir = path.resolve(import.meta.dirname, '../../fixtures/placement');
 
 interface RandVector {
   label: string;
@@ -51,11 +50,14 @@ function load<T>(file: string): T {
   return JSON.parse(readFileSync(path.join(dataDir, file), 'utf8')) as T;
 }
 
-describe.skipIf(skipTier('golden vectors', missing))('go-rand-vectors.json', () => {
-  const data = missing ? { samples: [], edge_cases: [], raw_seeds: [] } : load<Record<string, RandVector[]>>('go-rand-vectors.json');
+describe('go-rand-vectors.json', () => {
+  const data = load<Record<string, RandVector[]> & { _generated_by: string }>('go-rand-vectors.json');
   const all = [...data.samples!, ...data.edge_cases!, ...data.raw_seeds!];
 
-  it('has vectors', () => expect(all.length).toBeGreaterThan(10));
+  it('names the command that generated it, and has vectors', () => {
+    expect(data._generated_by).toMatch(/^placement-oracle rand-vectors < test\/fixtures\/placement\/vector-inputs\.json .*flytestdlib v1\.16\.8/);
+    expect(all.length).toBeGreaterThan(10);
+  });
 
   it.each(all.map((v) => [`${v.label} ${v.name ?? v.seed}`, v] as const))('%s', (_, v) => {
     if (v.name !== undefined) {
@@ -88,10 +90,13 @@ describe.skipIf(skipTier('golden vectors', missing))('go-rand-vectors.json', () 
   });
 });
 
-describe.skipIf(skipTier('golden vectors', missing))('placement-vectors.json', () => {
-  const data = missing ? { cases: [] } : load<{ cases: PlacementCase[] }>('placement-vectors.json');
+describe('placement-vectors.json', () => {
+  const data = load<{ _generated_by: string; cases: PlacementCase[] }>('placement-vectors.json');
 
-  it('has cases', () => expect(data.cases.length).toBeGreaterThan(100));
+  it('names the command that generated it, and has cases', () => {
+    expect(data._generated_by).toMatch(/^placement-oracle placement-vectors < test\/fixtures\/placement\/vector-inputs\.json .*flytestdlib v1\.16\.8/);
+    expect(data.cases.length).toBeGreaterThan(100);
+  });
 
   it('agrees on every case (picks and traces)', () => {
     const failures: string[] = [];
@@ -132,16 +137,16 @@ describe.skipIf(skipTier('golden vectors', missing))('placement-vectors.json', (
 });
 
 describe('checksum over a million Flyte-style names', () => {
-  it('splits a/b/c as Go does', () => {
-    const list = WeightedList.build([
-      { id: 'a', weight: 0.2 },
-      { id: 'b', weight: 0.3 },
-      { id: 'c', weight: 0.5 },
-    ]);
-    const counts = [0, 0, 0];
-    for (let i = 0; i < 1_000_000; i++) {
-      counts[list.indexFor(drawForName(`a${String(i).padStart(19, '0')}`))]!++;
+  const { checksum } = load<{ checksum: { pattern: string; count: number; entries: { id: string; weight: number }[]; counts: Record<string, number> } }>('placement-vectors.json');
+
+  it('splits a/b/c as flytestdlib does (counts from placement-vectors.json)', () => {
+    expect(checksum.pattern).toBe('a%019d');
+    const list = WeightedList.build(checksum.entries);
+    const counts: Record<string, number> = {};
+    for (let i = 0; i < checksum.count; i++) {
+      const id = list.pick(drawForName(`a${String(i).padStart(19, '0')}`));
+      counts[id] = (counts[id] ?? 0) + 1;
     }
-    expect(counts).toEqual([200062, 299810, 500128]);
+    expect(counts).toEqual(checksum.counts);
   });
 });

@@ -8,6 +8,7 @@ import { memoryIo } from '../../../harness/cli/command.ts';
 import { readTree, writeTreeAtomic } from '../../../harness/fsutil.ts';
 import { render } from '../../../harness/render/index.ts';
 import { parseTopology, starterTopologyYaml } from '../../../harness/topology/index.ts';
+import { updateGolden } from '../../support/golden.ts';
 
 const GOLDEN = resolve(import.meta.dirname, '../../fixtures/golden/guide-example');
 const dirs: string[] = [];
@@ -23,12 +24,18 @@ afterEach(async () => {
 const guide = () => parseTopology(starterTopologyYaml({ dataPlanes: 2 }));
 
 describe('render', () => {
-  it('matches the golden output for the guide example (UPDATE_GOLDEN=1 rewrites it)', async () => {
+  it('matches the golden output for the guide example (UPDATE_GOLDEN=1 rewrites it, never under CI=true)', async () => {
     const files = render(guide());
-    if (process.env.UPDATE_GOLDEN) await writeTreeAtomic(GOLDEN, files);
+    if (updateGolden()) await writeTreeAtomic(GOLDEN, files);
     const golden = await readTree(GOLDEN);
     expect([...golden.keys()].sort()).toEqual(files.map((f) => f.path));
     for (const f of files) expect(f.content, f.path).toBe(golden.get(f.path));
+  });
+
+  it('refuses UPDATE_GOLDEN under CI=true', () => {
+    expect(() => updateGolden({ UPDATE_GOLDEN: '1', CI: 'true' })).toThrow('UPDATE_GOLDEN is refused under CI=true');
+    expect(updateGolden({ UPDATE_GOLDEN: '1' })).toBe(true);
+    expect(updateGolden({ CI: 'true' })).toBe(false);
   });
 
   it('is deterministic and sorted by path', () => {

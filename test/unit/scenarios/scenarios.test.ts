@@ -97,14 +97,20 @@ describe('Ctrl-C', () => {
 });
 
 describe('Ctrl-C during a workload', () => {
-  it('interrupts a long sim workload promptly (the loop yields to the event loop)', async () => {
+  it('stops a long sim workload at its next signal check (every 1,024 executions) and records the interrupted step', async () => {
     const { guide } = await import('../../../scenarios/lib/scenarios/guide.ts');
     const ac = new AbortController();
-    setTimeout(() => ac.abort(new Error('interrupted by SIGINT')), 300);
-    const t0 = performance.now();
-    const r = await runScenario(guide, { ...opts, executions: 50_000_000, signal: ac.signal });
-    expect(performance.now() - t0).toBeLessThan(15_000);
+    // Ctrl-C arrives once the first workload step has started, before the loop first yields: no timer.
+    const log = (line: string) => {
+      if (!ac.signal.aborted && line.includes('▸ Execute a workflow')) setImmediate(() => ac.abort(new Error('interrupted by SIGINT')));
+    };
+    const r = await runScenario(guide, { ...opts, log, executions: 50_000_000, signal: ac.signal });
     expect(r.passed).toBe(false);
     expect(r.error).toContain('interrupted by SIGINT');
+    // The loop checks the signal after 1,023 creations, so that many executions exist and not one more.
+    expect(r.executions.total).toBe(1023);
+    const last = r.steps[r.steps.length - 1]!;
+    expect(last).toMatchObject({ status: 'failed', detail: 'interrupted by SIGINT' });
+    expect(last.name).toMatch(/^Execute a workflow indicating project and domain/);
   });
 });
