@@ -20,7 +20,7 @@ import { localstack } from '../support/iam-emulators.ts';
 import { chooseLocalStack } from '../../harness/iam/emulator.ts';
 import { repoRoot } from '../../mocks/moto.ts';
 
-iamEmulatorSuite(localstack);
+iamEmulatorSuite(localstack, skipTier('LocalStack', localstack.missing()));
 
 describe('the LocalStack setup step without a Python >= 3.13', () => {
   it('fails with one line naming what it looked for', async () => {

@@ -14,10 +14,12 @@ export interface ClaimedTier {
 
 export const CLAIMED_TIERS: readonly ClaimedTier[] = [
   { readme: 'placement oracle', claim: '12,000 random cases, TypeScript vs Flyte\'s own code', skips: /^placement oracle/ },
-  { readme: 'moto', claim: '`iam apply` idempotence and day 2 against a real emulator', skips: /^moto\b|\(moto\)$/ },
+  { readme: 'moto', claim: 'the IAM suite: `iam apply` idempotence, day 2, prune, policy versions, `iam check`', skips: /^moto\b|\(moto\)$/ },
+  { readme: 'LocalStack', claim: 'the same IAM suite against LocalStack\'s host process', skips: /^LocalStack$|\(LocalStack\)$/ },
   { readme: 'process', claim: 'the guide\'s wiring on real API servers, scenarios, real-token IAM cases, cleanup', skips: /^process backend|\(process backend\)$/ },
   { readme: 'container, helm', claim: 'container backend and its scenarios, kubeconfig backend, cleanup', skips: /^container backend|on container clusters$|\(container clusters\)$/ },
   { readme: 'container, helm', claim: 'helm template + lint, helm install', skips: /^helm\b/ },
+  { readme: 'chart', claim: 'each chart-vs-model divergence against the real chart', skips: /^chart\b|\(chart\)$/ },
 ];
 
 export interface RecordedSkip {

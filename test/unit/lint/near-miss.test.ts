@@ -118,7 +118,17 @@ const nearMisses: Record<string, { why: string; edits: Record<string, Edit[]> }>
     why: 'flytepropeller and a namespace\'s default service account, listed literally',
     edits: { 'dataplane-trust-policy.json': [json((doc) => void doc.Statement[0].Condition.StringEquals[SA].push('system:serviceaccount:team1-development:default'))] },
   },
-  FMC501: { why: 'cluster-id equal to the name, underscore and all', edits: { 'dataplanes/dataplane_1/values-dataplane.yaml': [marked('FMC501', 'dataplane-1', 'dataplane_1')] } },
+  FMC501: {
+    why: 'cluster-id and clusterName equal to the names, underscore and all',
+    edits: { 'dataplanes/dataplane_1/values-dataplane.yaml': [marked('FMC501', 'dataplane-1', 'dataplane_1')], 'dataplanes/dataplane_2/values-dataplane.yaml': [marked('FMC501', 'dp2', 'dataplane_2')] },
+  },
+  FMC213: { why: 'propeller off in the control plane, but clusterConfigs to send executions to', edits: { 'values-controlplane.yaml': [sub('flyteconnector:\n  enabled: false\n', 'flyteconnector:\n  enabled: false\nconfigmap:\n  clusters:\n    labelClusterMap: {}\n    clusterConfigs:\n      - name: dataplane_1\n        endpoint: https://dp1.example:443\n        enabled: true\n        auth:\n          tokenPath: /var/run/credentials/dataplane_1_token\n          certPath: /var/run/credentials/dataplane_1_cacert\n')] } },
+  FMC214: {
+    why: 'cluster-credentials mounted at /var/run/credentials',
+    edits: { 'manifests.yaml': [sub('        - name: clusters-config-volume\n          mountPath: /etc/flyte/config\n', '        - name: clusters-config-volume\n          mountPath: /etc/flyte/config\n        - name: cluster-credentials\n          mountPath: /var/run/credentials\n'), sub('      volumes:\n', '      volumes:\n      - name: cluster-credentials\n        secret:\n          secretName: cluster-credentials\n')] },
+  },
+  FMC505: { why: 'the control plane\'s ingress as the admin endpoint', edits: { 'manifests.yaml': [sub('endpoint: flyteadmin:81', 'endpoint: flyte.example.com:443')] } },
+  FMC506: { why: 'no Ingress in the data plane', edits: { 'manifests.yaml': [sub(/---\napiVersion: networking\.k8s\.io\/v1\n[\s\S]*$/, '')] } },
   FMC502: { why: 'the values file flyte-core ships (values-controlplane.yaml)', edits: { 'commands.sh': [sub('values-eks-controlplane.yaml', 'values-controlplane.yaml')] } },
   FMC503: { why: '--create-namespace with the namespace given by -n', edits: { 'commands.sh': [sub('--create-namespace flyte', '--create-namespace')] } },
   FMC504: { why: 'only --attrFile', edits: { 'commands.sh': [sub('  -p project1 -d development \\\n  example.training_workflow \\\n', '')] } },
