@@ -1,4 +1,4 @@
-// FlyteAdmin's matchable attributes for EXECUTION_CLUSTER_LABEL (facts §4, §6) with flytectl's update/get/delete
+// FlyteAdmin's matchable attributes for EXECUTION_CLUSTER_LABEL (docs/flyte-behaviour.md#ecl-resolution, docs/flyte-behaviour.md#ecl-files) with flytectl's update/get/delete
 // semantics: update picks the level from the file's fields (workflow → 100, domain → 10, else project → 5) and
 // replaces that row; get returns the best row visible from the requested level (possibly an inherited one);
 // delete is GORM's struct-condition delete, which skips empty fields: deleting a project-domain row also deletes

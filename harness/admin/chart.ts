@@ -1,4 +1,4 @@
-// What the flyte-core chart makes of values-override.yaml for the flyteadmin pod (facts §7.3): which Secrets are
+// What the flyte-core chart makes of values-override.yaml for the flyteadmin pod (docs/flyte-behaviour.md#chart-credentials): which Secrets are
 // mounted where in the `serve` container (always flyteadmin.additionalVolumeMounts) and in the
 // `sync-cluster-resources` init container (the same mounts, but only when labelClusterMap is non-empty), and
 // whether that init container runs at all (cluster_resource_manager.enabled, default true).

@@ -1,4 +1,4 @@
-// A model of FlyteAdmin's multi-cluster behaviour (facts §1–§8) over the bit-exact placement engine: it starts
+// A model of FlyteAdmin's multi-cluster behaviour (docs/flyte-behaviour.md) over the bit-exact placement engine: it starts
 // from the rendered values-override.yaml exactly when FlyteAdmin would (credential files read once, for every
 // cluster, enabled or not; weights; duplicates; an enabled cluster; the sync-cluster-resources init container
 // reaching every enabled data plane), keeps the DB (executions, matchable attributes) across restarts, creates a
@@ -67,7 +67,7 @@ export interface CreateExecutionRequest {
   parent?: string;
   /**
    * A single-task execution: `workflow` is the task name and FlyteAdmin places it under the synthetic workflow
-   * `.flytegen.<task>`; a failure to create it is returned to the caller and nothing is stored (facts §3.3).
+   * `.flytegen.<task>`; a failure to create it is returned to the caller and nothing is stored (execution_manager.go:653-658).
    */
   singleTask?: boolean;
 }
@@ -254,7 +254,7 @@ export class FlyteAdmin {
   /**
    * One pass of cluster resource sync (controller.go syncNamespace): every project-domain namespace and quota in every
    * target. With a cache (the long-running syncresources pod), a template already applied to *any* cluster with the
-   * same content is skipped for *all* clusters (the cache key is namespace + template, not cluster; facts §8).
+   * same content is skipped for *all* clusters (the cache key is namespace + template, not cluster; docs/flyte-behaviour.md#cluster-resource-sync).
    */
   private async syncPass(clients: Map<string, KubeClient>, targets: readonly string[], cache: Map<string, string> | undefined): Promise<string[]> {
     const errors: string[] = [];
@@ -383,7 +383,7 @@ export class FlyteAdmin {
   }
 
   /**
-   * A workflow event from a propeller (CreateWorkflowEvent). Event validation (facts §3.5): QUEUED events and
+   * A workflow event from a propeller (CreateWorkflowEvent). Event validation (docs/flyte-behaviour.md#events): QUEUED events and
    * producer ids '' or 'propeller' always pass; any other producer id must equal the stored cluster, or the event is
    * rejected as IncompatibleCluster (propeller then aborts the workflow). An accepted terminal phase is recorded.
    */

@@ -1,7 +1,7 @@
 // Names the chart and the guide fix, and the ones derived from cluster names.
 import type { Topology } from '../topology/index.ts';
 
-/** The chart hard-codes both (templates/clusterresourcesync/deployment.yaml, facts §7.3). */
+/** The chart hard-codes both (charts/flyte-core/templates/clusterresourcesync/deployment.yaml:68-71,86-90). */
 export const CREDENTIALS_SECRET = 'cluster-credentials';
 export const CREDENTIALS_MOUNT = '/var/run/credentials';
 

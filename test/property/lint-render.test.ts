@@ -36,7 +36,7 @@ describe('lint ∘ render', () => {
         expect(file).toBeDefined();
         const decoded = clustersConfigFromValuesYaml(file?.content ?? '', 'controlplane/values-override.yaml');
         const expected = clustersConfigFromTopology(t);
-        // render writes a placeholder for `endpoint: auto`; clusterConfigs order does not matter to FlyteAdmin (§5.1).
+        // render writes a placeholder for `endpoint: auto`; clusterConfigs order does not matter to FlyteAdmin (lists are sorted by name).
         const endpoints = expected.clusterConfigs.map((c) => (c.endpoint === 'auto' ? { ...c, endpoint: endpointPlaceholder(c.name) } : c));
         expect([...decoded.clusterConfigs].sort(byName)).toEqual([...endpoints].sort(byName));
         expect(decoded.labelClusterMap).toEqual(expected.labelClusterMap);

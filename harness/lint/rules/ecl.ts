@@ -1,4 +1,4 @@
-// How flytectl reads an execution-cluster-label file (§6): keys project, domain, workflow, value, matched
+// How flytectl reads an execution-cluster-label file (docs/flyte-behaviour.md#ecl-files): keys project, domain, workflow, value, matched
 // case-insensitively (encoding/json), anything else rejected by UnmarshalStrict.
 import type { EclArtifact, PathSegment } from '../types.ts';
 import { isObj, keyLine } from '../util.ts';

@@ -1,4 +1,4 @@
-// §3.5, §9.20: a propeller cluster-id other than "propeller" must equal the admin cluster name byte for byte, or
+// A propeller cluster-id other than "propeller" must equal the admin cluster name byte for byte, or
 // every event is rejected as IncompatibleCluster and workflows are aborted.
 import type { Finding, Rule } from '../types.ts';
 import { clustersOf, finding, getIn, keyLine } from '../util.ts';
@@ -10,7 +10,7 @@ export const propellerClusterId: Rule = {
   severity: 'error',
   summary: 'data-plane propeller cluster-id differs from the admin cluster name: its events are rejected and workflows aborted',
   hint: 'set configmap.core.propeller.cluster-id to the clusterConfigs name exactly, or leave it unset ("propeller")',
-  ref: '§3.5, §9.20',
+  ref: ['flyteadmin/pkg/manager/impl/validation/shared_execution.go:31-43', 'flytepropeller/pkg/controller/config/config.go:121,180', 'docs/flyte-behaviour.md#events'],
   check(input) {
     const out: Finding[] = [];
     const c = clustersOf(input);

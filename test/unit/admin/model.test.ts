@@ -214,7 +214,7 @@ describe('FlyteAdmin model: single-task executions', () => {
   });
 });
 
-describe('FlyteAdmin model: facts §11 placement vectors end to end', () => {
+describe('FlyteAdmin model: placement vectors (flytestdlib weighted list, reproduced with Go) end to end', () => {
   it('places the reference names on the reference clusters through the model and the sim', async () => {
     const names = ['e', 'e1', 'e22', 'e3', 'abc123', 'f8a2b3c4d5e6f7a8b9c0', 'a', 'b', 'c', 'd'];
     const ctx = await ScenarioContext.create(noop, { backend: 'sim', dataPlanes: 2, executions: 0, seed: 7, log: () => {} });

@@ -55,7 +55,7 @@ async function run(...argv: string[]) {
 }
 
 describe('flyte-mc place', () => {
-  it('prints NAME<TAB>CLUSTER (the guide-style .75/.25 split, names from the shared facts)', async () => {
+  it('prints NAME<TAB>CLUSTER (the guide-style .75/.25 split, names from Flyte\'s own test vectors)', async () => {
     const r = await run('place', '--topology', before, '--label', 'mixed', 'e', 'e1', 'e22', 'e3', 'abc123', 'f8a2b3c4d5e6f7a8b9c0', 'a');
     expect(r.code).toBe(0);
     const want = [1, 1, 1, 2, 1, 1, 2].map((i) => `dataplane_${i}`);
