@@ -28,9 +28,6 @@ export const scenarios: readonly Scenario[] = [
   syncResourcesCache,
 ];
 
-/** What `flyte-mc run` runs with no arguments (keep in sync with harness/cli/commands/run.ts). */
-export const DEFAULT_SCENARIOS = ['guide', 'day2-add-cluster'];
-
 export function findScenario(name: string): Scenario | undefined {
   return scenarios.find((s) => s.name === name);
 }

@@ -29,7 +29,7 @@ const NS = FLYTE_NAMESPACE;
 export const WORKFLOWS = ['example.training_workflow', 'example.etl', 'example.report'] as const;
 
 /**
- * What `helm install flyte-core-data … --values values-dataplane.yaml` leaves in a data plane (facts §7.5): the
+ * What `helm install flyte-core-data … --values values-dataplane.yaml` leaves in a data plane (docs/flyte-behaviour.md#chart-overlays, docs/flyte-behaviour.md#data-plane-rbac): the
  * shared data-plane manifests (namespace, CRD, service account, binding), with the chart's own ClusterRole — the
  * chart's rbacRules grant every verb on its resource list, unlike the least-privilege role of manifests.ts.
  */

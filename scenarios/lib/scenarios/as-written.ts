@@ -1,4 +1,4 @@
-// The guide followed literally (facts §9): which of its slips break a deployment, how, and which are harmless.
+// The guide followed literally (docs/flyte-behaviour.md#guide-differences): which of its slips break a deployment, how, and which are harmless.
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { b64 } from '../../../harness/backends/sim/tokens.ts';
 import type { Scenario } from '../context.ts';
@@ -17,7 +17,7 @@ function asWritten(values: string): Values {
 
 export const guideAsWritten: Scenario = {
   name: 'guide-as-written',
-  reference: 'facts §9 (docs vs code), flyteorg/flyte#5966',
+  reference: 'docs/flyte-behaviour.md#guide-differences, flyteorg/flyte#5966',
   summary: 'the guide\'s literal slips: stringData credentials, dead keys, a workflow ECL value that is no label, day 2 pointing at dataplane 1',
   expectations: [
     'cluster-credentials written under stringData with the base64 values the guide copies: FlyteAdmin cannot start (the CA file is not PEM)',

@@ -1,13 +1,13 @@
 // Two FlyteAdmin behaviours around cluster identity: executions created in single-cluster mode (cluster "") cannot
-// be terminated once admin runs multi-cluster (flyteadmin PR 330 / flyte#2059 lineage, facts §3.5, §9.19), and
-// propeller's cluster-id must equal the clusterConfigs name or every event is rejected (flyte#1929, §3.5, §9.20).
+// be terminated once admin runs multi-cluster (flyteorg/flyteadmin PR #330, flyteorg/flyte#2059; docs/flyte-behaviour.md#terminate), and
+// propeller's cluster-id must equal the clusterConfigs name or every event is rejected (flyteorg/flyte#1929; docs/flyte-behaviour.md#events).
 import { KubeApiError } from '../../../harness/backends/types.ts';
 import type { Scenario } from '../context.ts';
 import { auditSurvival, dataPlaneChartObjects, deployGuide, fixedMix, preflightTopology, runWorkload } from '../steps.ts';
 
 export const singleToMulti: Scenario = {
   name: 'single-to-multi-cluster',
-  reference: 'flyteorg/flyteadmin PR 330 (flyte#2059), facts §3.5',
+  reference: 'flyteorg/flyteadmin PR #330 (flyteorg/flyte#2059), docs/flyte-behaviour.md#terminate',
   summary: 'executions from single-cluster mode (cluster "") cannot be terminated after moving to multi-cluster',
   expectations: [
     'in single-cluster mode (no clusters section) executions run in the control plane and store cluster ""',

@@ -1,4 +1,4 @@
-// One scenario per real-world report whose cause lies in FlyteAdmin or chart logic (facts §10).
+// One scenario per real-world report whose cause lies in FlyteAdmin or chart logic (docs/flyte-behaviour.md#reports).
 import { stringify as toYaml, parse as parseYaml } from 'yaml';
 import type { Scenario } from '../context.ts';
 import { auditSurvival, deployGuide, editTopology, fixedMix, helmUpgrade, measureDistribution, preflightTopology, runWorkload, valuesOverride } from '../steps.ts';
@@ -216,7 +216,7 @@ export const missingResource: Scenario = {
   reference: 'flyteorg/flyte#481',
   summary: 'no execution cluster label rows at all: creation tolerates NotFound and spreads over all enabled clusters',
   expectations: [
-    'deleting a project-domain row also deletes the workflow rows below it (GORM struct-condition delete, facts §4)',
+    'deleting a project-domain row also deletes the workflow rows below it (GORM struct-condition delete, flyteadmin/pkg/repositories/gormimpl/resource_repo.go:193-211)',
     'with an empty attributes table every execution is created (no "Resource … not found") and placed on all enabled clusters',
     'survival: all executions are terminable',
   ],

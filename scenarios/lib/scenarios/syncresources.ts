@@ -1,4 +1,4 @@
-// The syncresources cache footgun (facts §8): its "already applied" cache is keyed by namespace and template, not by
+// The syncresources cache footgun (flyteadmin/pkg/clusterresource/controller.go:104-125): its "already applied" cache is keyed by namespace and template, not by
 // cluster, so a template that reached any cluster is skipped for all of them until the pod restarts.
 import { KubeApiError } from '../../../harness/backends/types.ts';
 import type { Scenario } from '../context.ts';
@@ -6,7 +6,7 @@ import { deployGuide } from '../steps.ts';
 
 export const syncResourcesCache: Scenario = {
   name: 'syncresources-cache',
-  reference: 'facts §8 (clusterresource controller.go:104-125, 393, 410)',
+  reference: 'flyteadmin/pkg/clusterresource/controller.go:104-125,393,410, docs/flyte-behaviour.md#cluster-resource-sync',
   summary: 'a new project onboarded while a data plane is unreachable never gets its namespaces there until syncresources restarts',
   expectations: [
     'with dataplane_2 unreachable, a syncresources pass creates team2\'s namespaces in dataplane_1 only and logs errors for dataplane_2',
