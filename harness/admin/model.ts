@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FLYTEWORKFLOW_API_VERSION } from '../backends/manifests.ts';
 import { KubeApiError, type KubeClient, type KubeObject, type TokenCredentials } from '../backends/types.ts';
-import { parsesAsPem } from '../backends/sim/tokens.ts';
+import { parsesAsPem } from '../util/pem.ts';
 import { errorMessage } from '../errors.ts';
 import { ClusterSelector, type PlacementExplanation } from '../placement/index.ts';
 import { AdminError, MatchableAttributes } from './attributes.ts';

@@ -1,5 +1,8 @@
 // Names the chart and the guide fix, and the ones derived from cluster names.
 import type { Topology } from '../topology/index.ts';
+import { dnsName } from '../util/names.ts';
+
+export { dnsName };
 
 /** The chart hard-codes both (charts/flyte-core/templates/clusterresourcesync/deployment.yaml:68-71,86-90). */
 export const CREDENTIALS_SECRET = 'cluster-credentials';
@@ -13,10 +16,6 @@ export function caKey(cluster: string): string {
   return `${cluster}_cacert`;
 }
 
-/** A DNS-1123 name for per-cluster Kubernetes objects: `dataplane_1` → `dataplane-1`. */
-export function dnsName(cluster: string): string {
-  return cluster.toLowerCase().replace(/[^a-z0-9.-]/g, '-').replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '') || 'cluster';
-}
 
 /** The long-lived token Secret for the flyteadmin SA in a data plane (the guide's `dataplane1-token`). */
 export function tokenSecretName(cluster: string): string {

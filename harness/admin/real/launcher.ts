@@ -16,7 +16,9 @@ import { AdminClient } from './client.ts';
 import { adminConfigFiles, clusterResourceTemplates, type AdminPorts } from './config.ts';
 import { mountNamespaceUnavailableReason, withCredentialsMount } from './mountns.ts';
 import { startPostgres, postgresUnavailableReason, type Postgres } from './postgres.ts';
-import { Managed, describeExit, freePort, runToCompletion } from './proc.ts';
+import { freePort } from '../../util/net.ts';
+import { describeExit, runToCompletion, startProcess, type ManagedProcess } from '../../util/process.ts';
+import { notYet, waitFor, WaitTimeout } from '../../util/wait.ts';
 
 /** `${FLYTE_MC_CACHE:-$HOME/.cache/flyte-mc}/flyteadmin`, where scripts/setup.d/60-flyteadmin.sh builds. */
 export function flyteadminCacheDir(): string {
@@ -98,7 +100,7 @@ export class RealAdmin {
   readonly timings: StartTimings;
   private topology: Topology;
   private endpoints: Readonly<Record<string, string>>;
-  private serveProc: Managed | undefined;
+  private serveProc: ManagedProcess | undefined;
   private readonly opts: RealAdminOptions;
   private readonly log: (line: string) => void;
   private logSeq = 0;
@@ -201,8 +203,8 @@ export class RealAdmin {
     try {
       await runToCompletion({
         name: `flyteadmin ${args.join(' ')}`,
-        cmd,
-        args: argv,
+        command: cmd,
+        args: [...argv],
         env: this.env(),
         cwd: join(this.runDir, 'cwd'),
         logFile: join(this.runDir, `${String(++this.logSeq).padStart(2, '0')}-${step.replace(/ /g, '-')}.log`),
@@ -221,31 +223,25 @@ export class RealAdmin {
 
   private async startServe(): Promise<void> {
     const { cmd, args } = this.argv(['serve']);
-    const proc = new Managed({
+    const proc = startProcess({
       name: 'flyteadmin serve',
-      cmd,
-      args,
+      command: cmd,
+      args: [...args],
       env: this.env(),
       cwd: join(this.runDir, 'cwd'),
       logFile: join(this.runDir, `${String(++this.logSeq).padStart(2, '0')}-serve.log`),
     });
     this.serveProc = proc;
-    const deadline = Date.now() + (this.opts.readyTimeoutMs ?? 120_000);
-    for (;;) {
-      if (!proc.running) {
-        const e = await proc.exited;
-        throw new AdminStartError('serve', `exited (${describeExit(e)}) before answering`, proc.tail());
-      }
-      try {
-        await this.client.listProjects();
-        break;
-      } catch (err) {
-        if (Date.now() > deadline) {
-          await proc.stop('SIGKILL', 0);
-          throw new AdminStartError('serve', `no gRPC answer on 127.0.0.1:${this.ports.grpc}: ${(err as Error).message}`, proc.tail());
-        }
-        await new Promise((r) => setTimeout(r, 200));
-      }
+    const where = `grpc 127.0.0.1:${this.ports.grpc}`;
+    try {
+      await waitFor('flyteadmin serve to answer ListProjects', this.opts.readyTimeoutMs ?? 120_000, async () => {
+        if (!proc.running) throw new AdminStartError('serve', `exited (${describeExit(await proc.exited)}) before answering`, proc.tail());
+        return this.client.listProjects().then(() => true, (err: Error) => notYet(err.message));
+      }, { where });
+    } catch (err) {
+      if (!(err instanceof WaitTimeout)) throw err;
+      await proc.kill();
+      throw new AdminStartError('serve', err.message, proc.tail());
     }
     this.log(`flyteadmin serve: answering on grpc 127.0.0.1:${this.ports.grpc}, http 127.0.0.1:${this.ports.http}`);
   }
@@ -253,7 +249,7 @@ export class RealAdmin {
   async stopServe(): Promise<void> {
     const p = this.serveProc;
     this.serveProc = undefined;
-    if (p) await p.stop('SIGTERM', 15_000);
+    if (p) await p.stop(15_000);
   }
 
   /**

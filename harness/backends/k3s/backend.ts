@@ -10,9 +10,9 @@ import type { CleanupStack } from '../../lifecycle.ts';
 import { dockerUnavailableReason, LABEL_CLUSTER, newRunId, prepareTestcontainers, runLabels, sweep, sweepOnExit } from '../docker.ts';
 import { HttpKubeClient } from '../kube-client.ts';
 import { Kubeconfig } from '../kubeconfig/kubeconfig.ts';
-import { hostSafeName } from '../process/backend.ts';
-import { TcpProxy } from '../process/net.ts';
-import { onInterrupt } from '../process/procs.ts';
+import { dnsName } from '../../util/names.ts';
+import { TcpProxy } from '../../util/net.ts';
+import { onInterrupt } from '../../util/process.ts';
 import { startRunNetwork } from '../container/network.ts';
 import type { Backend, BackendInfo, BackendOptions, Cluster, ClusterSpec, KubeClient, TokenCredentials } from '../types.ts';
 import { k3sHostProblems, k3sImage } from './preflight.ts';
@@ -194,7 +194,7 @@ export class K3sBackend implements Backend {
       })();
     }
     const network = await this.network;
-    const alias = hostSafeName(spec.name);
+    const alias = dnsName(spec.name);
     const t0 = Date.now();
     this.log(`${spec.name}: starting k3s (${this.image}) as https://${alias}:6443`);
     const started = await new BoundK3sContainer(this.image)

@@ -5,13 +5,10 @@
 import { KubeApiError, type Cluster, type ClusterSpec, type KubeClient, type KubeObject, type ObjectRef, type TokenCredentials } from '../types.ts';
 import { SimApiServer, type Caller } from './apiserver.ts';
 import { fakeCaPem } from './tokens.ts';
+import { dnsName } from '../../util/names.ts';
 
 export type SimState = 'running' | 'stopped' | 'deleted';
 
-/** Host-safe form of a clusterConfigs name: dataplane_1 → dataplane-1. */
-export function hostName(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9-]/g, '-');
-}
 
 export interface SimClusterOptions {
   seed: string;
@@ -34,9 +31,9 @@ export class SimCluster implements Cluster {
   constructor(spec: ClusterSpec, opts: SimClusterOptions) {
     this.spec = spec;
     this.opts = opts;
-    const host = `${hostName(spec.name)}.sim.flyte-mc.invalid`;
+    const host = `${dnsName(spec.name)}.sim.flyte-mc.invalid`;
     this.endpoint = `https://${host}:443`;
-    this.issuer = `https://oidc.sim.flyte-mc.invalid/id/${hostName(spec.name)}`;
+    this.issuer = `https://oidc.sim.flyte-mc.invalid/id/${dnsName(spec.name)}`;
     const key = `${opts.seed}/${spec.name}`;
     this.ca = fakeCaPem(key);
     this.server = new SimApiServer({ key, issuer: this.issuer, caPem: this.ca, now: opts.now });

@@ -39,9 +39,3 @@ export function fakeCaPem(clusterKey: string): string {
   const body = bytes.toString('base64').replace(/(.{64})/g, '$1\n').trimEnd();
   return `-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----\n`;
 }
-
-/** True when `pem` holds at least one CERTIFICATE block whose body decodes as base64 (client-go's CA parse, roughly). */
-export function parsesAsPem(pem: string): boolean {
-  const m = /-----BEGIN CERTIFICATE-----\r?\n([A-Za-z0-9+/=\r\n]+)-----END CERTIFICATE-----/.exec(pem);
-  return m !== null && (m[1] as string).replace(/\s/g, '').length > 0;
-}
