@@ -10,6 +10,7 @@ import { KubeApiError, type Backend, type Cluster, type KubeClient, type TokenCr
 import { wrap } from './errors.ts';
 import { makeTempDir } from './fsutil.ts';
 import { CleanupStack, type CleanupReport } from './lifecycle.ts';
+import { sleep } from './util/wait.ts';
 
 export const CONTROL_PLANE_NAMESPACE = 'flyte';
 export const CREDENTIALS_SECRET = 'cluster-credentials';
@@ -238,19 +239,12 @@ export class World {
   }
 
   /**
-   * Lets `ms` of cluster time pass: instantly on a backend with a virtual clock (sim's `elapse`), by waiting
+   * Lets `ms` of cluster time pass: instantly on a backend with a virtual clock (Backend.clock), by waiting
    * otherwise. Scenarios use it where real API servers need time (e.g. the 10 s token authentication cache).
    */
   async elapse(ms: number): Promise<void> {
-    const virtual = (this.backend as Backend & { elapse?: (ms: number) => Promise<void> }).elapse;
-    if (typeof virtual === 'function') return virtual.call(this.backend, ms);
-    await new Promise<void>((resolve, reject) => {
-      const t = setTimeout(resolve, ms);
-      this.signal?.addEventListener('abort', () => {
-        clearTimeout(t);
-        reject(this.signal?.reason ?? new Error('aborted'));
-      }, { once: true });
-    });
+    if (this.backend.clock) return this.backend.clock.elapse(ms);
+    await sleep(ms, this.signal);
   }
 
   /** Tears everything down (only when the World owns its cleanup stack; otherwise the owner runs it). */

@@ -111,9 +111,9 @@ describe.skipIf(skipTier('real FlyteAdmin', reason))('real FlyteAdmin: guide and
         guide,
         withAdded: { topology: ADDED as Topology, endpoints: endpoints(), planes: handles() },
         withRemoved: { topology: REMOVED as Topology, endpoints: endpoints(), removed: 'dataplane_1' },
-        makeUnreachable: backend.info.partition
-          ? { plane: 'dataplane_2', cut: () => dp2.partition(true), restore: () => dp2.partition(false) }
-          : { plane: 'dataplane_2', cut: () => dp2.stop(), restore: () => dp2.start() },
+        makeUnreachable: dp2.partition
+          ? { plane: 'dataplane_2', cut: () => dp2.partition!.cut(), restore: () => dp2.partition!.heal() }
+          : { plane: 'dataplane_2', cut: () => dp2.lifecycle!.stop(), restore: () => dp2.lifecycle!.start() },
         executions: 150,
       });
       const compared = guide.report.compared + day2.report.compared;

@@ -37,10 +37,6 @@ export interface ContainerBackendOptions extends BackendOptions {
 
 export const CONTAINER_BACKEND_INFO: BackendInfo = {
   name: 'container',
-  realApiServer: true,
-  createsClusters: true,
-  lifecycle: true,
-  partition: true,
 };
 
 /** The image to run: explicit, $FLYTE_MC_KUBE_LITE_IMAGE, the one built for the cached binary, or :latest. */

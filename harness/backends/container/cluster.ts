@@ -12,7 +12,7 @@ import type Dockerode from 'dockerode';
 import { HttpKubeClient } from '../kube-client.ts';
 import { kubeconfig, type ClusterPki } from '../process/pki.ts';
 import type { TcpProxy } from '../../util/net.ts';
-import type { Cluster, ClusterSpec, KubeClient, TokenCredentials } from '../types.ts';
+import type { Cluster, ClusterSpec, KubeClient, TokenCredentials, ClusterLifecycle, ClusterPartition } from '../types.ts';
 import { LABEL_CLUSTER, runLabels } from '../docker.ts';
 import { waitReadyz, waitTokenController } from '../readiness.ts';
 import { API_PORT, PKI_DIR, PKI_FILES, READY_LINE, supervisorCommand } from './layout.ts';
@@ -56,6 +56,8 @@ export interface ContainerClusterInit {
 
 export class ContainerCluster implements Cluster {
   readonly spec: ClusterSpec;
+  readonly lifecycle: ClusterLifecycle = { stop: () => this.stop(), start: () => this.start(), kill: () => this.kill() };
+  readonly partition: ClusterPartition = { cut: () => this.setPartition(true), heal: () => this.setPartition(false) };
   readonly alias: string;
   readonly containerName: string;
   readonly hostPort: number;
@@ -193,7 +195,7 @@ export class ContainerCluster implements Cluster {
   }
 
   /** Cut: the container leaves the run's network (no alias answers) and the FlyteAdmin proxy refuses. Heal: both back. */
-  async partition(cut: boolean): Promise<void> {
+  private async setPartition(cut: boolean): Promise<void> {
     const net = this.init.docker.getNetwork(this.init.network.getId());
     if (cut) {
       await net.disconnect({ Container: this.containerId, Force: true }).catch(ignoreNotModified);

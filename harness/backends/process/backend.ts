@@ -6,7 +6,7 @@
 import { mkdtemp, mkdir, rm, writeFile, access, constants } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Backend, BackendInfo, BackendOptions, Cluster, ClusterSpec, KubeClient, TokenCredentials } from '../types.ts';
+import type { Backend, BackendInfo, BackendOptions, Cluster, ClusterSpec, KubeClient, TokenCredentials, ClusterLifecycle, ClusterPartition } from '../types.ts';
 import { HttpKubeClient } from '../kube-client.ts';
 import type { CleanupStack } from '../../lifecycle.ts';
 import { generateClusterPki, kubeconfig, type ClusterPki } from './pki.ts';
@@ -37,10 +37,6 @@ export interface ProcessBackendOptions extends BackendOptions {
 
 export const PROCESS_BACKEND_INFO: BackendInfo = {
   name: 'process',
-  realApiServer: true,
-  createsClusters: true,
-  lifecycle: true,
-  partition: true,
 };
 
 interface Ports {
@@ -52,6 +48,8 @@ interface Ports {
 
 export class ProcessCluster implements Cluster {
   readonly spec: ClusterSpec;
+  readonly lifecycle: ClusterLifecycle = { stop: () => this.stop(), start: () => this.start(), kill: () => this.kill() };
+  readonly partition: ClusterPartition = { cut: () => this.setPartition(true), heal: () => this.setPartition(false) };
   readonly dir: string;
   readonly pki: ClusterPki;
   readonly ports: Ports;
@@ -228,7 +226,7 @@ export class ProcessCluster implements Cluster {
     this.adminClient = undefined;
   }
 
-  async partition(cut: boolean): Promise<void> {
+  private async setPartition(cut: boolean): Promise<void> {
     this.log(cut ? 'partitioned from the control plane' : 'partition healed');
     this.proxy.setCut(cut);
   }

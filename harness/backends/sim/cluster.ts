@@ -2,7 +2,7 @@
 // withToken() behave like FlyteAdmin's: they reach the endpoint (or not: stopped, partitioned, wrong host),
 // verify the server against the CA bundle (x509 errors), send the bearer token (a newline in it fails in Go's
 // HTTP client), and then get what the API server answers.
-import { KubeApiError, type Cluster, type ClusterSpec, type KubeClient, type KubeObject, type ObjectRef, type TokenCredentials } from '../types.ts';
+import { KubeApiError, type Cluster, type ClusterSpec, type KubeClient, type KubeObject, type ObjectRef, type TokenCredentials, type ClusterLifecycle, type ClusterPartition } from '../types.ts';
 import { SimApiServer, type Caller } from './apiserver.ts';
 import { fakeCaPem } from './tokens.ts';
 import { dnsName } from '../../util/names.ts';
@@ -19,6 +19,8 @@ export interface SimClusterOptions {
 
 export class SimCluster implements Cluster {
   readonly spec: ClusterSpec;
+  readonly lifecycle: ClusterLifecycle = { stop: () => this.stop(), start: () => this.start(), kill: () => this.kill() };
+  readonly partition: ClusterPartition = { cut: () => this.setPartition(true), heal: () => this.setPartition(false) };
   readonly endpoint: string;
   readonly issuer: string;
   /** Direct access for the sim's own statistics and benchmarks. */
@@ -77,7 +79,7 @@ export class SimCluster implements Cluster {
   async kill(): Promise<void> {
     await this.stop();
   }
-  async partition(cut: boolean): Promise<void> {
+  private async setPartition(cut: boolean): Promise<void> {
     this.partitioned = cut;
     this.opts.log(`${cut ? 'partitioned' : 'reconnected'} ${this.spec.name}`);
   }

@@ -57,7 +57,7 @@ describe('FlyteAdmin model: startup', () => {
 
   it('fails the sync init container when an enabled data plane is unreachable', async () => {
     await using_(await deployed(), async (ctx) => {
-      await ctx.world.dataPlane('dataplane_2').partition(true);
+      await ctx.world.dataPlane('dataplane_2').partition!.cut();
       const r = await ctx.world.restartAdmin();
       expect(r).toMatchObject({ ok: false, stage: 'sync-cluster-resources', stillServing: false });
       expect(r.error).toContain('i/o timeout');
@@ -205,7 +205,7 @@ describe('FlyteAdmin model: single-task executions', () => {
       admin.attributes.update({ project: 'team1', domain: 'staging', workflow: '.flytegen.train', value: 'label2' });
       const ok = await admin.createExecution({ project: 'team1', domain: 'staging', workflow: 'train', singleTask: true });
       expect(ok).toMatchObject({ workflow: '.flytegen.train', cluster: 'dataplane_2' });
-      await ctx.world.dataPlane('dataplane_2').stop();
+      await ctx.world.dataPlane('dataplane_2').lifecycle!.stop();
       const before = admin.executions.size;
       await expect(admin.createExecution({ project: 'team1', domain: 'staging', workflow: 'train', singleTask: true })).rejects.toMatchObject({ code: 'Internal' });
       expect(admin.executions.size).toBe(before);
