@@ -11,9 +11,8 @@ import { wrap } from './errors.ts';
 import { makeTempDir } from './fsutil.ts';
 import { CleanupStack, type CleanupReport } from './lifecycle.ts';
 import { sleep } from './util/wait.ts';
+import { CREDENTIALS_SECRET, FLYTE_NAMESPACE } from './constants.ts';
 
-export const CONTROL_PLANE_NAMESPACE = 'flyte';
-export const CREDENTIALS_SECRET = 'cluster-credentials';
 /** Where the World keeps the values FlyteAdmin's chart was last upgraded with (a ConfigMap in the control plane). */
 export const VALUES_CONFIGMAP = 'flyte-mc-values-override';
 
@@ -189,7 +188,7 @@ export class World {
    * volume up to date: one 0600 file per key holding the decoded value; keys no longer in the Secret disappear.
    * A missing Secret leaves the dir empty (the pod would not start; FlyteAdmin's model reports the missing files).
    */
-  async syncCredentials(namespace = CONTROL_PLANE_NAMESPACE, secretName = CREDENTIALS_SECRET): Promise<string[]> {
+  async syncCredentials(namespace = FLYTE_NAMESPACE, secretName = CREDENTIALS_SECRET): Promise<string[]> {
     let data: Record<string, string> = {};
     this.credentialsPresent = false;
     try {
@@ -215,11 +214,11 @@ export class World {
    */
   async helmUpgrade(valuesYaml: string): Promise<StartAttempt> {
     const cp = this.controlPlane.admin();
-    await cp.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: CONTROL_PLANE_NAMESPACE } });
+    await cp.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: FLYTE_NAMESPACE } });
     await cp.apply({
       apiVersion: 'v1',
       kind: 'ConfigMap',
-      metadata: { name: VALUES_CONFIGMAP, namespace: CONTROL_PLANE_NAMESPACE },
+      metadata: { name: VALUES_CONFIGMAP, namespace: FLYTE_NAMESPACE },
       data: { 'values-override.yaml': valuesYaml },
     });
     await this.syncCredentials();
@@ -230,7 +229,7 @@ export class World {
   async restartAdmin(): Promise<StartAttempt> {
     const cm = await this.controlPlane
       .admin()
-      .get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: CONTROL_PLANE_NAMESPACE, name: VALUES_CONFIGMAP })
+      .get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: FLYTE_NAMESPACE, name: VALUES_CONFIGMAP })
       .catch((err: unknown) => {
         throw wrap(err, 'read the values FlyteAdmin was installed with (run helmUpgrade first)');
       });

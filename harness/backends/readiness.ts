@@ -1,5 +1,6 @@
 // When a real API server (kube-lite as processes or in a container) is ready for the guide: /readyz answers 200 and
 // the token controller fills a service-account token Secret (what the guide's token step relies on).
+import { SA_NAME_ANNOTATION, SA_TOKEN_TYPE } from '../constants.ts';
 import { notYet, waitFor, type WaitOptions } from '../util/wait.ts';
 import type { HttpKubeClient } from './kube-client.ts';
 import { KubeApiError, type KubeObject } from './types.ts';
@@ -31,8 +32,8 @@ export async function waitTokenController(admin: HttpKubeClient, timeoutMs: numb
   const secret: KubeObject = {
     apiVersion: 'v1',
     kind: 'Secret',
-    type: 'kubernetes.io/service-account-token',
-    metadata: { name: PROBE_SECRET, namespace: PROBE_NS, annotations: { 'kubernetes.io/service-account.name': PROBE_SA } },
+    type: SA_TOKEN_TYPE,
+    metadata: { name: PROBE_SECRET, namespace: PROBE_NS, annotations: { [SA_NAME_ANNOTATION]: PROBE_SA } },
   };
   const ref = { apiVersion: 'v1', kind: 'Secret', name: PROBE_SECRET, namespace: PROBE_NS };
   await admin.apply(sa);

@@ -1,6 +1,7 @@
 // One interface, several providers (sim, process, container/k3s, kubeconfig), in the spirit of kind's providers.
 // Optional capabilities are objects that are present or absent (Cluster.lifecycle, Cluster.partition,
 // Backend.clock); callers branch on them, never on a backend's name.
+import type { ClusterCredentials } from '../constants.ts';
 
 export type ClusterRole = 'control-plane' | 'data-plane';
 
@@ -91,10 +92,8 @@ export interface KubeClient {
 }
 
 /** Credentials of a client as FlyteAdmin builds one from clusterConfigs: endpoint + bearer token + CA bundle. */
-export interface TokenCredentials {
+export interface TokenCredentials extends ClusterCredentials {
   endpoint: string;
-  token: string;
-  caCert: string;
 }
 
 /** One running cluster. */

@@ -3,18 +3,8 @@ import type { Topology } from '../topology/index.ts';
 import { dnsName } from '../util/names.ts';
 
 export { dnsName };
+export { CREDENTIALS_MOUNT, CREDENTIALS_SECRET, caKey, tokenKey } from '../constants.ts';
 
-/** The chart hard-codes both (charts/flyte-core/templates/clusterresourcesync/deployment.yaml:68-71,86-90). */
-export const CREDENTIALS_SECRET = 'cluster-credentials';
-export const CREDENTIALS_MOUNT = '/var/run/credentials';
-
-export function tokenKey(cluster: string): string {
-  return `${cluster}_token`;
-}
-
-export function caKey(cluster: string): string {
-  return `${cluster}_cacert`;
-}
 
 
 /** The long-lived token Secret for the flyteadmin SA in a data plane (the guide's `dataplane1-token`). */

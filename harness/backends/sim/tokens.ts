@@ -2,11 +2,9 @@
 // Secrets get a token, the CA and the namespace filled in (or are deleted when their service account does not exist,
 // as kube-controller-manager does); a bearer token authenticates while its Secret and service account still exist.
 import { createHash } from 'node:crypto';
+import { SA_NAME_ANNOTATION } from '../../constants.ts';
 import type { KubeObject } from '../types.ts';
 
-export const SA_TOKEN_TYPE = 'kubernetes.io/service-account-token';
-export const SA_NAME_ANNOTATION = 'kubernetes.io/service-account.name';
-export const SA_UID_ANNOTATION = 'kubernetes.io/service-account.uid';
 
 const b64url = (s: string | Buffer) => Buffer.from(s).toString('base64url');
 export const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
