@@ -40,7 +40,7 @@ export const unlabelledTraffic: Scenario = {
       ctx.expect(list?.label === null && share !== undefined, 'unlabelled executions should be placed over all enabled clusters, the gpu cluster included (the reported behaviour)');
       ctx.log(`    ${onGpu} of ${r.to - r.from} unlabelled executions landed on the gpu cluster (expected share ${share ? (((share.to - share.from) / (list?.total ?? 1)) * 100).toFixed(0) : 0}%)`);
       const pf = preflightTopology(ctx);
-      ctx.expect(pf.findings.some((f) => f.code === 'unlabelled-traffic-reaches-cluster' && f.message.includes('dataplane_3')), 'pre-flight should warn about dataplane_3');
+      ctx.expect(pf.findings.some((f) => f.code === 'FMC111' && f.message.includes('dataplane_3')), 'pre-flight should warn about dataplane_3');
     });
     await ctx.step('Set defaultExecutionLabel: general and upgrade', async () => {
       editTopology(ctx, () => ({ defaultExecutionLabel: 'general' }));
@@ -140,7 +140,7 @@ export const labelCase: Scenario = {
     };
     await ctx.step(`Map form: run team1/staging (${third})`, async () => {
       const pf = preflightTopology(ctx);
-      ctx.expect(pf.findings.some((f) => f.code === 'unknown-label' && f.message.includes('"gpu" exists')), 'pre-flight should point at the lowercased key');
+      ctx.expect(pf.findings.some((f) => f.code === 'FMC301' && f.message.includes('"gpu" exists')), 'pre-flight should point at the lowercased key');
       ctx.phase('map form: GPU');
       const r = await runWorkload(ctx, third, fixedMix(ctx, 'staging'));
       measureDistribution(ctx, 'map form: GPU', r.from, r.to);
@@ -192,7 +192,7 @@ export const emptyLabelMap: Scenario = {
     await ctx.step('Remove every label (labelClusterMap: {}) and upgrade', async () => {
       editTopology(ctx, () => ({ labels: {}, executionClusterLabels: [] }));
       const pf = preflightTopology(ctx);
-      ctx.expect(pf.findings.some((f) => f.code === 'empty-label-map'), 'pre-flight should report the empty labelClusterMap');
+      ctx.expect(pf.findings.some((f) => f.code === 'FMC201'), 'pre-flight should report the empty labelClusterMap');
       const r = await helmUpgrade(ctx);
       ctx.expect(
         !r.ok && r.stage === 'sync-cluster-resources' && r.error === 'panic: Failed to get auth token: open /var/run/credentials/dataplane_1_token: no such file or directory',
