@@ -11,7 +11,8 @@ import { KubeApiError, type KubeClient, type KubeObject, type TokenCredentials }
 import { parsesAsPem } from '../util/pem.ts';
 import { errorMessage } from '../errors.ts';
 import { ClusterSelector, type PlacementExplanation } from '../placement/index.ts';
-import { AdminError, MatchableAttributes } from './attributes.ts';
+import type { CreateExecutionRequest, FlyteAdminApi, StartAttempt, StartStage } from './api.ts';
+import { AdminError, MatchableAttributes, type EclFile } from './attributes.ts';
 import { adminPodSpec, type AdminPodSpec, type SecretMount } from './chart.ts';
 import type { AdminClustersConfig } from './config.ts';
 import { ExecutionsTable, isTerminal, type ExecutionMode, type ExecutionRow, type Phase } from './executions.ts';
@@ -45,32 +46,7 @@ export interface FlyteAdminOptions {
   log?: (line: string) => void;
 }
 
-export type StartStage = 'values' | 'mount' | 'sync-cluster-resources' | 'serve';
-
-export interface StartAttempt {
-  ok: boolean;
-  stage?: StartStage;
-  error?: string;
-  /** With a rolling update, a failed new pod leaves the old one serving its old config. */
-  stillServing: boolean;
-}
-
-export interface CreateExecutionRequest {
-  project: string;
-  domain: string;
-  workflow: string;
-  /** Execution name; FlyteAdmin generates "a" + 19 chars when omitted. */
-  name?: string;
-  /** ExecutionClusterLabel on the request (flytectl's targetExecutionCluster); '' counts as none. */
-  label?: string;
-  /** Parent execution name: a child launched by a launch-plan node inherits the parent's explicit label only (PR 5431). */
-  parent?: string;
-  /**
-   * A single-task execution: `workflow` is the task name and FlyteAdmin places it under the synthetic workflow
-   * `.flytegen.<task>`; a failure to create it is returned to the caller and nothing is stored (execution_manager.go:653-658).
-   */
-  singleTask?: boolean;
-}
+export type { CreateExecutionRequest, StartAttempt, StartStage } from './api.ts';
 
 interface AdminProcess {
   values: string;
@@ -93,7 +69,7 @@ export function validateExecutionName(name: string): void {
   if (!/^[a-z][a-z0-9-]*$/.test(lower)) throw new AdminError('InvalidArgument', `execution name ${name} must start with a letter and contain only letters, digits and "-"`);
 }
 
-export class FlyteAdmin {
+export class FlyteAdmin implements FlyteAdminApi {
   readonly executions = new ExecutionsTable();
   readonly attributes: MatchableAttributes;
   readonly projects: Map<string, readonly string[]>;
@@ -446,6 +422,11 @@ export class FlyteAdmin {
 
   get(name: string): ExecutionRow | undefined {
     return this.executions.get(name);
+  }
+
+  /** `flytectl update execution-cluster-label --attrFile`: the file's fields pick the level (attributes.ts). */
+  async updateAttributes(file: EclFile): Promise<void> {
+    this.attributes.update(file);
   }
 
   private mustGet(name: string): ExecutionRow {

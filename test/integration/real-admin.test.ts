@@ -7,9 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { CleanupStack } from '../../harness/lifecycle.ts';
 import { parseTopology, type Topology } from '../../harness/topology/index.ts';
 import type { Cluster } from '../../harness/backends/types.ts';
-import { RealAdmin, realAdminUnavailableReason } from '../../harness/admin/real/launcher.ts';
-import { runDay2, runGuide, type PlaneHandle } from '../../harness/admin/real/scenario.ts';
-import { loadProcessTier } from '../../harness/admin/real/process-tier.ts';
+import { RealAdmin, realAdminUnavailableReason } from '../../harness/tiers/real-admin/launcher.ts';
+import { runDay2, runGuide, type PlaneHandle } from '../../harness/tiers/real-admin/scenario.ts';
+import { loadProcessTier } from '../../harness/tiers/real-admin/process-tier.ts';
 import { skipTier } from '../support/prereq.ts';
 
 function topologyYaml(planes: string[], labels: string, extra = ''): string {

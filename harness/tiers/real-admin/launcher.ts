@@ -101,6 +101,8 @@ export class RealAdmin {
   private topology: Topology;
   private endpoints: Readonly<Record<string, string>>;
   private serveProc: ManagedProcess | undefined;
+  /** Values given to restartWith; undefined: rendered from the topology. */
+  private values: string | undefined;
   private readonly opts: RealAdminOptions;
   private readonly log: (line: string) => void;
   private logSeq = 0;
@@ -170,13 +172,21 @@ export class RealAdmin {
     return readFileSync(join(this.configDir, 'clusters.yaml'), 'utf8');
   }
 
-  private async writeConfig(): Promise<void> {
-    const files = render(this.topology, { endpoints: this.endpoints });
-    const override = files.find((f) => f.path === 'controlplane/values-override.yaml');
+  /** The values-override.yaml the config was last written from. */
+  get valuesOverride(): string {
+    return this.values ?? this.renderedValues();
+  }
+
+  private renderedValues(): string {
+    const override = render(this.topology, { endpoints: this.endpoints }).find((f) => f.path === 'controlplane/values-override.yaml');
     if (!override) throw new Error('render produced no controlplane/values-override.yaml');
+    return override.content;
+  }
+
+  private async writeConfig(): Promise<void> {
     await mkdir(this.configDir, { recursive: true });
     for (const f of adminConfigFiles(this.topology, {
-      valuesOverride: override.content,
+      valuesOverride: this.valuesOverride,
       db: this.postgres,
       ports: this.ports,
       storageDir: join(this.runDir, 'storage'),
@@ -258,10 +268,21 @@ export class RealAdmin {
    * fails (an unreachable data plane), FlyteAdmin stays down and AdminStartError says why.
    */
   async restart(topology: Topology = this.topology, endpoints: Readonly<Record<string, string>> = this.endpoints): Promise<void> {
+    this.topology = topology;
+    this.endpoints = endpoints;
+    this.values = undefined;
+    return this.restartServe();
+  }
+
+  /** restart() with a values-override.yaml as given (hand-edited or broken), not rendered from the topology. */
+  async restartWith(valuesOverride: string): Promise<void> {
+    this.values = valuesOverride;
+    return this.restartServe();
+  }
+
+  private async restartServe(): Promise<void> {
     try {
       await this.stopServe();
-      this.topology = topology;
-      this.endpoints = endpoints;
       await this.writeConfig();
       await this.sync();
       await this.startServe();
