@@ -18,12 +18,15 @@ function asAdminError(err: unknown): unknown {
   return err;
 }
 
+/** What the adapter needs of a running FlyteAdmin (RealAdmin from launcher.ts). */
+export type RunningAdmin = Pick<RealAdmin, 'client' | 'restartWith' | 'valuesOverride' | 'clustersYaml'>;
+
 export class RealFlyteAdmin implements FlyteAdminApi {
-  private readonly admin: RealAdmin;
+  private readonly admin: RunningAdmin;
   private readonly rows: ExecutionClusterLabelRow[] = [];
   private generated = 0;
 
-  constructor(admin: RealAdmin) {
+  constructor(admin: RunningAdmin) {
     this.admin = admin;
   }
 
