@@ -11,6 +11,7 @@ import { wrap } from './errors.ts';
 import { makeTempDir } from './fsutil.ts';
 import { CleanupStack, type CleanupReport } from './lifecycle.ts';
 import { sleep } from './util/wait.ts';
+import { hostOf } from './util/net.ts';
 import { CREDENTIALS_SECRET, FLYTE_NAMESPACE } from './constants.ts';
 
 /** Where the World keeps the values FlyteAdmin's chart was last upgraded with (a ConfigMap in the control plane). */
@@ -255,13 +256,5 @@ export class World {
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.dispose();
-  }
-}
-
-function hostOf(endpoint: string): string {
-  try {
-    return new URL(endpoint).hostname;
-  } catch {
-    return endpoint;
   }
 }

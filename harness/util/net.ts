@@ -23,6 +23,15 @@ export async function freePort(): Promise<number> {
   throw new Error('no free port on 127.0.0.1');
 }
 
+/** The host of an endpoint URL (the text itself when it is no URL), for messages. */
+export function hostOf(endpoint: string): string {
+  try {
+    return new URL(endpoint).hostname;
+  } catch {
+    return endpoint;
+  }
+}
+
 /**
  * Forwards 127.0.0.1:<port> to 127.0.0.1:<target>. cut(true) resets every open connection and every new one
  * (the control plane sees "connection reset"), until cut(false).

@@ -6,6 +6,7 @@ import { KubeApiError, type Cluster, type ClusterSpec, type KubeClient, type Kub
 import { SimApiServer, type Caller } from './apiserver.ts';
 import { fakeCaPem } from './tokens.ts';
 import { dnsName } from '../../util/names.ts';
+import { hostOf } from '../../util/net.ts';
 
 export type SimState = 'running' | 'stopped' | 'deleted';
 
@@ -119,13 +120,5 @@ export class SimCluster implements Cluster {
         s.delete(caller, ref);
       },
     };
-  }
-}
-
-function hostOf(endpoint: string): string {
-  try {
-    return new URL(endpoint).hostname;
-  } catch {
-    return endpoint;
   }
 }

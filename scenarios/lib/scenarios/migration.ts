@@ -1,6 +1,7 @@
 // Two FlyteAdmin behaviours around cluster identity: executions created in single-cluster mode (cluster "") cannot
 // be terminated once admin runs multi-cluster (flyteorg/flyteadmin PR #330, flyteorg/flyte#2059; docs/flyte-behaviour.md#terminate), and
 // propeller's cluster-id must equal the clusterConfigs name or every event is rejected (flyteorg/flyte#1929; docs/flyte-behaviour.md#events).
+import { notYet, waitFor } from '../../../harness/util/wait.ts';
 import { KubeApiError } from '../../../harness/backends/types.ts';
 import type { Scenario } from '../context.ts';
 import { auditSurvival, dataPlaneChartObjects, deployGuide, fixedMix, preflightTopology, runWorkload } from '../steps.ts';
@@ -21,15 +22,11 @@ export const singleToMulti: Scenario = {
     const cp = ctx.world.controlPlane.admin();
     await ctx.step('Single cluster: flyte-core with propeller in the control plane, no clusters section', async () => {
       for (const obj of dataPlaneChartObjects()) await cp.apply(obj);
-      for (let i = 0; ; i++) {
-        try {
-          await cp.list({ apiVersion: 'flyte.lyft.com/v1alpha1', kind: 'FlyteWorkflow', namespace: 'flyte' });
-          break;
-        } catch (err) {
-          if (!(err instanceof KubeApiError && err.status === 404) || i > 600) throw err;
-          await new Promise((r) => setTimeout(r, 100));
-        }
-      }
+      await waitFor('the FlyteWorkflow CRD to be served', 60_000, () =>
+        cp.list({ apiVersion: 'flyte.lyft.com/v1alpha1', kind: 'FlyteWorkflow', namespace: 'flyte' }).then(
+          () => true,
+          (err: unknown) => (err instanceof KubeApiError && err.status === 404 ? notYet(err.message) : Promise.reject(err)),
+        ), { where: ctx.world.controlPlane.spec.name, intervalMs: 100 });
       const r = await ctx.world.helmUpgrade('flyteadmin:\n  enabled: true\n');
       ctx.require(r.ok, `single-cluster FlyteAdmin should start: ${r.error}`);
       ctx.expect(ctx.world.admin.selector?.inCluster === true, 'FlyteAdmin should use its in-cluster selector');
