@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CleanupStack } from '../harness/lifecycle.ts';
 import { parseTopology } from '../harness/topology/index.ts';
-import { RealAdmin, realAdminUnavailableReason } from '../harness/admin/real/launcher.ts';
-import { loadProcessTier } from '../harness/admin/real/process-tier.ts';
-import { createAll, locateWorkflowsFor, plan, registerAll } from '../harness/admin/real/scenario.ts';
+import { RealAdmin, realAdminUnavailableReason } from '../harness/tiers/real-admin/launcher.ts';
+import { loadProcessTier } from '../harness/tiers/real-admin/process-tier.ts';
+import { createAll, locateWorkflowsFor, plan, registerAll } from '../harness/tiers/real-admin/scenario.ts';
 
 const PLANES = ['dataplane_1', 'dataplane_2', 'dataplane_3'];
 const N = Number(process.env.REAL_ADMIN_BENCH_EXECUTIONS ?? 300);

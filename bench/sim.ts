@@ -4,7 +4,8 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { DEFAULT_SCENARIOS, findScenario, runScenario } from '../scenarios/lib/index.ts';
+import { DEFAULT_SCENARIOS } from '../harness/cli/commands/run.ts';
+import { findScenario, runScenario } from '../scenarios/lib/index.ts';
 import { ScenarioContext, type Scenario } from '../scenarios/lib/context.ts';
 import { deployGuide, editTopology } from '../scenarios/lib/steps.ts';
 

@@ -16,10 +16,11 @@ import { inInstallOrder, isClusterScoped, modelReleases, type DataPlaneRender, t
 import type { PropellerResult } from './flyte/propeller.ts';
 import { adminPodFromObjects } from './flyte/admin-pod.ts';
 
-import { CREDENTIALS_SECRET, FLYTE_NAMESPACE } from './flyte/names.ts';
+import { sleep } from './util/wait.ts';
+import { hostOf } from './util/net.ts';
+import { CREDENTIALS_SECRET, FLYTE_NAMESPACE } from './constants.ts';
 
 export const CONTROL_PLANE_NAMESPACE = FLYTE_NAMESPACE;
-export { CREDENTIALS_SECRET };
 /** The chart's values-controlplane.yaml overlay (render writes the same unless the control plane runs workflows). */
 const CONTROL_PLANE_OVERLAY = 'flytepropeller:\n  enabled: false\nflyteconnector:\n  enabled: false\n';
 
@@ -349,19 +350,12 @@ export class World {
   }
 
   /**
-   * Lets `ms` of cluster time pass: instantly on a backend with a virtual clock (sim's `elapse`), by waiting
+   * Lets `ms` of cluster time pass: instantly on a backend with a virtual clock (Backend.clock), by waiting
    * otherwise. Scenarios use it where real API servers need time (e.g. the 10 s token authentication cache).
    */
   async elapse(ms: number): Promise<void> {
-    const virtual = (this.backend as Backend & { elapse?: (ms: number) => Promise<void> }).elapse;
-    if (typeof virtual === 'function') return virtual.call(this.backend, ms);
-    await new Promise<void>((resolve, reject) => {
-      const t = setTimeout(resolve, ms);
-      this.signal?.addEventListener('abort', () => {
-        clearTimeout(t);
-        reject(this.signal?.reason ?? new Error('aborted'));
-      }, { once: true });
-    });
+    if (this.backend.clock) return this.backend.clock.elapse(ms);
+    await sleep(ms, this.signal);
   }
 
   /** Tears everything down (only when the World owns its cleanup stack; otherwise the owner runs it). */
@@ -373,13 +367,5 @@ export class World {
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.dispose();
-  }
-}
-
-function hostOf(endpoint: string): string {
-  try {
-    return new URL(endpoint).hostname;
-  } catch {
-    return endpoint;
   }
 }

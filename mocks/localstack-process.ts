@@ -9,7 +9,7 @@ import { copyFile, mkdir, mkdtemp, readdir, rename, rm, symlink } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cacheDir } from '../harness/cache.ts';
-import { freePort } from '../harness/backends/process/net.ts';
+import { freePort } from '../harness/util/net.ts';
 import type { CleanupStack } from '../harness/lifecycle.ts';
 import { newOwner, spawnSupervised } from './supervise.ts';
 

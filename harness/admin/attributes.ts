@@ -1,9 +1,10 @@
-// FlyteAdmin's matchable attributes for EXECUTION_CLUSTER_LABEL (facts §4, §6) with flytectl's update/get/delete
+// FlyteAdmin's matchable attributes for EXECUTION_CLUSTER_LABEL (docs/flyte-behaviour.md#ecl-resolution, docs/flyte-behaviour.md#ecl-files) with flytectl's update/get/delete
 // semantics: update picks the level from the file's fields (workflow → 100, domain → 10, else project → 5) and
 // replaces that row; get returns the best row visible from the requested level (possibly an inherited one);
 // delete is GORM's struct-condition delete, which skips empty fields: deleting a project-domain row also deletes
 // the workflow rows below it, deleting a project row deletes every row of the project.
 import { parse as parseYaml } from 'yaml';
+import { ECL_FIELDS, decodeEclFile, eclString } from './ecl-file.ts';
 import { ATTRIBUTE_PRIORITY, type AttributeLevel, type ExecutionClusterLabelResolver, type ResolvedLabelAttribute } from '../placement/index.ts';
 
 export interface AttributeRow {
@@ -34,17 +35,16 @@ export class AdminError extends Error {
   }
 }
 
-const FILE_FIELDS = ['project', 'domain', 'workflow', 'value'] as const;
-
 /** flytectl's sigs.k8s.io/yaml UnmarshalStrict of an attribute file: unknown keys fail, keys match case-insensitively. */
 export function parseEclFile(text: string): EclFile {
-  const raw = parseYaml(text) as unknown;
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new AdminError('InvalidArgument', 'error unmarshaling JSON: attribute file must be a mapping');
+  const decoded = decodeEclFile(parseYaml(text));
+  if (!decoded) throw new AdminError('InvalidArgument', 'error unmarshaling JSON: attribute file must be a mapping');
+  const [unknown] = decoded.unknown;
+  if (unknown !== undefined) throw new AdminError('InvalidArgument', `error unmarshaling JSON: while decoding JSON: json: unknown field "${unknown}"`);
   const out: EclFile = {};
-  for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
-    const field = FILE_FIELDS.find((f) => f === k.toLowerCase());
-    if (!field) throw new AdminError('InvalidArgument', `error unmarshaling JSON: while decoding JSON: json: unknown field "${k}"`);
-    out[field] = v === null || v === undefined ? '' : String(v);
+  for (const f of ECL_FIELDS) {
+    const field = decoded.fields[f];
+    if (field) out[f] = eclString(field.value);
   }
   return out;
 }

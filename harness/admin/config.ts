@@ -1,4 +1,4 @@
-// Decodes FlyteAdmin's `clusters` section the way FlyteAdmin does (facts §5): viper lowercases map keys (except dotted
+// Decodes FlyteAdmin's `clusters` section the way FlyteAdmin does (docs/flyte-behaviour.md#clusters-config, docs/flyte-behaviour.md#label-case): viper lowercases map keys (except dotted
 // ones, which flytestdlib restores), flytestdlib restores arrays from the raw YAML, and mapstructure decodes with
 // case-insensitive field names, weak typing (WeaklyTypedInput), zero values for what is omitted and no error for
 // unknown keys. Unknown keys and label collisions are returned so lint can report them; what FlyteAdmin itself would

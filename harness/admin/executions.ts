@@ -1,6 +1,6 @@
 // FlyteAdmin's executions table, columnar: a million rows cost a few typed arrays plus the name strings (which the
 // sim's FlyteWorkflow storage shares). Rows are materialised as objects only when read.
-import { Interner } from '../backends/sim/store.ts';
+import { Interner } from '../util/interner.ts';
 
 export const PHASES = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'ABORTING', 'ABORTED'] as const;
 export type Phase = (typeof PHASES)[number];

@@ -1,4 +1,4 @@
-// A model of FlyteAdmin's multi-cluster behaviour (facts §1–§8) over the bit-exact placement engine: it starts
+// A model of FlyteAdmin's multi-cluster behaviour (docs/flyte-behaviour.md) over the bit-exact placement engine: it starts
 // from the rendered values-override.yaml exactly when FlyteAdmin would (credential files read once, for every
 // cluster, enabled or not; weights; duplicates; an enabled cluster; the sync-cluster-resources init container
 // reaching every enabled data plane), keeps the DB (executions, matchable attributes) across restarts, creates a
@@ -9,10 +9,11 @@ import { parse as parseYaml } from 'yaml';
 import { join } from 'node:path';
 import { FLYTEWORKFLOW_API_VERSION } from '../backends/manifests.ts';
 import { KubeApiError, type KubeClient, type KubeObject, type TokenCredentials } from '../backends/types.ts';
-import { parsesAsPem } from '../backends/sim/tokens.ts';
+import { parsesAsPem } from '../util/pem.ts';
 import { errorMessage } from '../errors.ts';
 import { ClusterSelector, type PlacementExplanation } from '../placement/index.ts';
-import { AdminError, MatchableAttributes } from './attributes.ts';
+import type { CreateExecutionRequest, FlyteAdminApi, StartAttempt, StartStage } from './api.ts';
+import { AdminError, MatchableAttributes, type EclFile } from './attributes.ts';
 import type { AdminContainerView, AdminPodResult, AdminPodSpec, SecretMount } from '../flyte/admin-pod.ts';
 import { adminPodFromValues } from '../flyte/chart-model.ts';
 import { YamlSource } from '../topology/index.ts';
@@ -48,39 +49,12 @@ export interface FlyteAdminOptions {
   log?: (line: string) => void;
 }
 
-export type StartStage = 'values' | 'mount' | 'sync-cluster-resources' | 'serve';
+export type { CreateExecutionRequest, StartAttempt, StartStage } from './api.ts';
 
 /** What a new FlyteAdmin pod starts from: the pods as the chart rendered them, and the values behind them. */
 export interface AdminStart {
   pod: AdminPodResult;
   values: string;
-}
-
-export interface StartAttempt {
-  ok: boolean;
-  stage?: StartStage;
-  error?: string;
-  /** With a rolling update, a failed new pod leaves the old one serving its old config. */
-  stillServing: boolean;
-  /** The pod template did not change, so no new pod started (helm upgrade with identical manifests). */
-  unchanged?: boolean;
-}
-
-export interface CreateExecutionRequest {
-  project: string;
-  domain: string;
-  workflow: string;
-  /** Execution name; FlyteAdmin generates "a" + 19 chars when omitted. */
-  name?: string;
-  /** ExecutionClusterLabel on the request (flytectl's targetExecutionCluster); '' counts as none. */
-  label?: string;
-  /** Parent execution name: a child launched by a launch-plan node inherits the parent's explicit label only (PR 5431). */
-  parent?: string;
-  /**
-   * A single-task execution: `workflow` is the task name and FlyteAdmin places it under the synthetic workflow
-   * `.flytegen.<task>`; a failure to create it is returned to the caller and nothing is stored (facts §3.3).
-   */
-  singleTask?: boolean;
 }
 
 interface AdminProcess {
@@ -124,7 +98,7 @@ export function validateExecutionName(name: string): void {
   if (!/^[a-z][a-z0-9-]*$/.test(lower)) throw new AdminError('InvalidArgument', `execution name ${name} must start with a letter and contain only letters, digits and "-"`);
 }
 
-export class FlyteAdmin {
+export class FlyteAdmin implements FlyteAdminApi {
   readonly executions = new ExecutionsTable();
   readonly attributes: MatchableAttributes;
   readonly projects: Map<string, readonly string[]>;
@@ -299,7 +273,7 @@ export class FlyteAdmin {
   /**
    * One pass of cluster resource sync (controller.go syncNamespace): every project-domain namespace and quota in every
    * target. With a cache (the long-running syncresources pod), a template already applied to *any* cluster with the
-   * same content is skipped for *all* clusters (the cache key is namespace + template, not cluster; facts §8).
+   * same content is skipped for *all* clusters (the cache key is namespace + template, not cluster; docs/flyte-behaviour.md#cluster-resource-sync).
    */
   private async syncPass(clients: Map<string, KubeClient>, targets: readonly string[], cache: Map<string, string> | undefined, view: AdminContainerView): Promise<string[]> {
     const errors: string[] = [];
@@ -444,7 +418,7 @@ export class FlyteAdmin {
   }
 
   /**
-   * A workflow event from a propeller (CreateWorkflowEvent). Event validation (facts §3.5): QUEUED events and
+   * A workflow event from a propeller (CreateWorkflowEvent). Event validation (docs/flyte-behaviour.md#events): QUEUED events and
    * producer ids '' or 'propeller' always pass; any other producer id must equal the stored cluster, or the event is
    * rejected as IncompatibleCluster (propeller then aborts the workflow). An accepted terminal phase is recorded.
    */
@@ -507,6 +481,11 @@ export class FlyteAdmin {
 
   get(name: string): ExecutionRow | undefined {
     return this.executions.get(name);
+  }
+
+  /** `flytectl update execution-cluster-label --attrFile`: the file's fields pick the level (attributes.ts). */
+  async updateAttributes(file: EclFile): Promise<void> {
+    this.attributes.update(file);
   }
 
   private mustGet(name: string): ExecutionRow {

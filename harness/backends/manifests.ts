@@ -1,4 +1,4 @@
-// Our own manifests for the data-plane side of the multi-cluster guide (facts §7.5, §7.6, §8), as pure data.
+// Our own manifests for the data-plane side of the multi-cluster guide (docs/flyte-behaviour.md#data-plane-rbac, docs/flyte-behaviour.md#credentials-secret, docs/flyte-behaviour.md#cluster-resource-sync), as pure data.
 // Written from what FlyteAdmin does remotely, not copied from the chart: the ClusterRole grants exactly the verbs
 // admin uses in a data plane (FlyteWorkflow create/get/delete/list/watch/patch/update in any namespace; namespaces and
 // resourcequotas create/get/list/patch/update for cluster resource sync) and nothing else.
@@ -8,9 +8,9 @@ export const FLYTE_NAMESPACE = 'flyte';
 export const FLYTEADMIN_SA = 'flyteadmin';
 /** The long-lived token Secret the guide has the user apply. */
 export const FLYTEADMIN_TOKEN_SECRET = 'flyteadmin-token';
-/** Hard-coded by the chart's syncresources Deployment (facts §7.3). */
+/** Hard-coded by the chart's syncresources Deployment (charts/flyte-core/templates/clusterresourcesync/deployment.yaml:86-90). */
 export const CLUSTER_CREDENTIALS_SECRET = 'cluster-credentials';
-/** Hard-coded mount path of cluster-credentials (facts §7.3). */
+/** Hard-coded mount path of cluster-credentials (charts/flyte-core/templates/clusterresourcesync/deployment.yaml:68-71). */
 export const CREDENTIALS_MOUNT_PATH = '/var/run/credentials';
 
 export const FLYTEWORKFLOW_GROUP = 'flyte.lyft.com';
@@ -144,7 +144,7 @@ export function credentialKeys(name: string): { token: string; cacert: string } 
 }
 
 /**
- * The control plane's `cluster-credentials` Secret (facts §7.6): `<name>_token` and `<name>_cacert` under `data`,
+ * The control plane's `cluster-credentials` Secret (docs/flyte-behaviour.md#credentials-secret): `<name>_token` and `<name>_cacert` under `data`,
  * each the base64 of the raw value, exactly what `.data.token` and `.data['ca.crt']` of the token Secret are.
  */
 export function clusterCredentialsSecret(creds: readonly ClusterCredential[], opts: DataPlaneManifestOptions = {}): KubeObject {

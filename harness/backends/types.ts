@@ -1,5 +1,7 @@
 // One interface, several providers (sim, process, container/k3s, kubeconfig), in the spirit of kind's providers.
-// Callers branch on BackendInfo capabilities, never on a backend's name.
+// Optional capabilities are objects that are present or absent (Cluster.lifecycle, Cluster.partition,
+// Backend.clock); callers branch on them, never on a backend's name.
+import type { ClusterCredentials } from '../constants.ts';
 
 export type ClusterRole = 'control-plane' | 'data-plane';
 
@@ -9,18 +11,30 @@ export interface ClusterSpec {
   role: ClusterRole;
 }
 
-/** Capabilities as data (kind's Info()). */
+/** What a backend is (kind's Info()); what it can do is in the optional capabilities. */
 export interface BackendInfo {
   /** sim | process | container | k3s | kubeconfig */
   name: string;
-  /** Objects live in a real kube-apiserver (not the in-process simulation). */
-  realApiServer: boolean;
-  /** The backend creates and deletes clusters (false for existing clusters). */
-  createsClusters: boolean;
-  /** stop/start/kill/restart are supported. */
-  lifecycle: boolean;
-  /** partition() can cut a cluster off from the control plane. */
-  partition: boolean;
+}
+
+/** Stopping and starting a cluster with its state kept (processes, containers, the sim). */
+export interface ClusterLifecycle {
+  /** Graceful stop (SIGTERM / container stop); start() brings the cluster back. */
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  /** Ungraceful stop (SIGKILL / container kill), state kept. */
+  kill(): Promise<void>;
+}
+
+/** Cutting the control plane's reach of a cluster (a proxy that resets connections, a network disconnect). */
+export interface ClusterPartition {
+  cut(): Promise<void>;
+  heal(): Promise<void>;
+}
+
+/** A virtual clock: lets cluster time pass at once (token caches expire, timestamps move). */
+export interface VirtualClock {
+  elapse(ms: number): Promise<void>;
 }
 
 /** A reference to one Kubernetes object. `namespace` is omitted for cluster-scoped kinds. */
@@ -78,10 +92,8 @@ export interface KubeClient {
 }
 
 /** Credentials of a client as FlyteAdmin builds one from clusterConfigs: endpoint + bearer token + CA bundle. */
-export interface TokenCredentials {
+export interface TokenCredentials extends ClusterCredentials {
   endpoint: string;
-  token: string;
-  caCert: string;
 }
 
 /** One running cluster. */
@@ -97,13 +109,10 @@ export interface Cluster {
   admin(): KubeClient;
   /** A client that authenticates exactly as FlyteAdmin does: bearer token + CA, nothing else. */
   withToken(credentials: TokenCredentials): KubeClient;
-  /** Stops the cluster keeping its state; start() brings it back. Needs info.lifecycle. */
-  stop(): Promise<void>;
-  start(): Promise<void>;
-  /** Ungraceful stop (SIGKILL / container kill), state kept. Needs info.lifecycle. */
-  kill(): Promise<void>;
-  /** Cuts (true) or restores (false) the control plane's reachability of this cluster. Needs info.partition. */
-  partition(cut: boolean): Promise<void>;
+  /** Present when this cluster can be stopped and started with its state kept. */
+  readonly lifecycle?: ClusterLifecycle;
+  /** Present when the control plane can be cut off from this cluster. */
+  readonly partition?: ClusterPartition;
   /** Removes the cluster and everything it holds. Idempotent. */
   delete(): Promise<void>;
   /** An admin kubeconfig for tools on the host (helm), where the cluster is a real API server. A secret. */
@@ -112,6 +121,8 @@ export interface Cluster {
 
 export interface Backend {
   readonly info: BackendInfo;
+  /** Present when cluster time is virtual (the sim); real clusters need real waiting. */
+  readonly clock?: VirtualClock;
   /** Why this backend cannot run on this machine (missing binary, no Docker...), or undefined. */
   unavailableReason(): Promise<string | undefined>;
   /** Creates a cluster and resolves when its API is ready. */

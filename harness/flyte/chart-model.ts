@@ -11,7 +11,7 @@
 // flyte-admin-secrets); test/property/chart-model.test.ts holds it against the real chart.
 import type { KubeObject } from '../backends/types.ts';
 import { decodeClustersConfig } from '../admin/config.ts';
-import { CREDENTIALS_MOUNT_PATH, CREDENTIALS_SECRET, FLYTE_NAMESPACE } from './names.ts';
+import { CREDENTIALS_MOUNT, CREDENTIALS_SECRET, FLYTE_NAMESPACE } from '../constants.ts';
 import type { AdminPodResult, AdminContainerView, SecretMount } from './admin-pod.ts';
 import { digest, isObj, type Obj } from './pod.ts';
 import { DEFAULT_PROPELLER_CLUSTER_ID, type PropellerResult } from './propeller.ts';
@@ -79,7 +79,7 @@ export function adminPodFromValues(values: Obj, file = 'values-override.yaml'): 
       serve: view('flyteadmin', mounts),
       ...(syncInit ? { syncInit: view('sync-cluster-resources', lcmLen > 0 ? mounts : []) } : {}),
       ...(crmEnabled
-        ? { syncResources: view('sync-cluster-resources', lcmLen > 0 ? [{ volume: 'cluster-secrets', secretName: CREDENTIALS_SECRET, mountPath: CREDENTIALS_MOUNT_PATH }] : []) }
+        ? { syncResources: view('sync-cluster-resources', lcmLen > 0 ? [{ volume: 'cluster-secrets', secretName: CREDENTIALS_SECRET, mountPath: CREDENTIALS_MOUNT }] : []) }
         : {}),
       initContainers: ['run-migrations', ...(admin.initialProjects === undefined || (Array.isArray(admin.initialProjects) && admin.initialProjects.length > 0) ? ['seed-projects'] : []), ...(syncInit ? ['sync-cluster-resources'] : []), 'generate-secrets'],
       volumes,

@@ -5,7 +5,7 @@ import type { KubeObject } from '../backends/types.ts';
 import { InputError } from '../errors.ts';
 import { adminPodFromObjects, type AdminPodResult } from '../flyte/admin-pod.ts';
 import { adminPodFromValues, dataPlaneObjectsModel, mergeValues, propellerFromValues } from '../flyte/chart-model.ts';
-import { FLYTE_NAMESPACE } from '../flyte/names.ts';
+import { FLYTE_NAMESPACE } from '../constants.ts';
 import { isObj, type Obj } from '../flyte/pod.ts';
 import { propellerFromObjects, type PropellerResult } from '../flyte/propeller.ts';
 import { YamlSource } from '../topology/index.ts';

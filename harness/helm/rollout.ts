@@ -2,6 +2,7 @@
 // in the namespace rolled out (observed the latest generation, all replicas updated and available), then the guide's
 // check that every pod in the namespace is Running. Failures say which workloads or pods are not there yet and why.
 import type { KubeClient, KubeObject } from '../backends/types.ts';
+import { notYet, waitFor } from '../util/wait.ts';
 
 export interface WaitOptions {
   /** Default 10 min (the guide's `rollout status --timeout=10m`). */
@@ -46,27 +47,12 @@ export function podsNotRunning(pods: readonly KubeObject[]): string[] {
   return out.sort();
 }
 
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason ?? new Error('aborted'));
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(t), reject(signal.reason ?? new Error('aborted'))), { once: true });
-  });
-
-async function until(what: string, opts: WaitOptions, check: () => Promise<string[]>): Promise<void> {
-  const timeoutMs = opts.timeoutMs ?? 600_000;
-  const deadline = Date.now() + timeoutMs;
-  let pending: string[] = [];
-  for (;;) {
-    try {
-      pending = await check();
-      if (pending.length === 0) return;
-    } catch (err) {
-      pending = [(err as Error).message];
-    }
-    if (Date.now() >= deadline) throw new Error(`${what} not done after ${timeoutMs}ms: ${pending.slice(0, 8).join('; ')}${pending.length > 8 ? ` (+${pending.length - 8} more)` : ''}`);
-    await sleep(opts.pollMs ?? 1_000, opts.signal);
-  }
+function until(what: string, opts: WaitOptions, check: () => Promise<string[]>): Promise<void> {
+  const listed = (pending: string[]) => `${pending.slice(0, 8).join('; ')}${pending.length > 8 ? ` (+${pending.length - 8} more)` : ''}`;
+  return waitFor(what, opts.timeoutMs ?? 600_000, async () => {
+    const pending = await check().catch((err: Error) => [err.message]);
+    return pending.length === 0 ? true : notYet(listed(pending));
+  }, { intervalMs: opts.pollMs ?? 1_000, ...(opts.signal ? { signal: opts.signal } : {}) }).then(() => undefined);
 }
 
 const WORKLOADS = [

@@ -1,5 +1,5 @@
 // flyte-mc lint: checks rendered or hand-written multi-cluster artifacts against what FlyteAdmin, the flyte-core
-// chart, flytectl and IAM actually do (facts §9). Pure: callers read the files.
+// chart, flytectl and IAM actually do (docs/flyte-behaviour.md). Pure: callers read the files.
 import type { OutputFile } from '../fsutil.ts';
 import { render } from '../render/index.ts';
 import type { Topology } from '../topology/index.ts';

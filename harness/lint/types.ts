@@ -117,8 +117,14 @@ export interface Rule {
   severity: Severity;
   summary: string;
   hint: string;
-  /** Facts-doc reference (e.g. `§9.17`), shown by `flyte-mc lint --rules`. */
-  ref: string;
+  /**
+   * Where the behaviour is documented, shown by `flyte-mc lint --rules`: paths with lines in flyteorg/flyte at
+   * v1.16.8 (`flyteadmin/pkg/executioncluster/impl/random_cluster_selector.go:86-159`,
+   * `charts/flyte-core/templates/admin/deployment.yaml:115-119`), a dependency at its version
+   * (`spf13/viper@v1.21.0 util.go:89-100`), an issue or PR (`flyteorg/flyte#2882`, `flyteorg/flyte PR #3993`),
+   * an https URL, or a section of our docs (`docs/flyte-behaviour.md#label-case`).
+   */
+  ref: readonly string[];
   check(input: LintInput): Finding[];
 }
 

@@ -3,8 +3,10 @@ import { formatPath } from '../topology/load.ts';
 import type { ClusterLocation, DecodedClusters } from '../admin/config.ts';
 import type { Doc, Finding, LintInput, PathSegment, Rule, SecretArtifact, Severity, ValuesArtifact } from './types.ts';
 
-export const CREDENTIALS_SECRET = 'cluster-credentials';
-export const CREDENTIALS_MOUNT = '/var/run/credentials';
+import { CREDENTIALS_MOUNT, CREDENTIALS_SECRET } from '../constants.ts';
+import { parsesAsPem } from '../util/pem.ts';
+
+export { CREDENTIALS_MOUNT, CREDENTIALS_SECRET } from '../constants.ts';
 
 /** Line of `path` (or of `key` under it) in a document, counted in its file. */
 export function lineIn(doc: Doc, path: readonly PathSegment[], key?: string): number | undefined {
@@ -139,8 +141,9 @@ export function secretBytes(e: SecretEntry): Buffer | undefined {
   return decodeBase64(e.raw);
 }
 
+/** The decoded bytes hold a PEM certificate, as client-go needs for CA data. */
 export function isPem(b: Buffer): boolean {
-  return /-----BEGIN [A-Z ]+-----[\s\S]+-----END [A-Z ]+-----/.test(b.toString('latin1'));
+  return parsesAsPem(b.toString('latin1'));
 }
 
 /** The key a credentials path refers to: `/var/run/credentials/x` → `x`. */

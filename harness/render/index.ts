@@ -3,7 +3,8 @@ import type { OutputFile } from '../fsutil.ts';
 import { controlPlaneTrustPolicy, dataPlaneTrustPolicy, permissionsPolicy, type IssuerMap } from '../iam/policies.ts';
 import type { Topology } from '../topology/index.ts';
 import { commandsMarkdown, commandsScript } from './commands.ts';
-import { credentialsSecret, tokenSecret, type ClusterCredentials } from './manifests.ts';
+import type { ClusterCredentials } from '../constants.ts';
+import { credentialsSecret, tokenSecret } from './manifests.ts';
 import { eclFileName } from './names.ts';
 import { controlPlaneValues, dataPlaneValues, overrideValues } from './values.ts';
 import { toJson, toYaml } from './yaml.ts';
@@ -47,7 +48,7 @@ export function render(t: Topology, opts: RenderOptions = {}): OutputFile[] {
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-export { type ClusterCredentials } from './manifests.ts';
+export type { ClusterCredentials } from '../constants.ts';
 export { CREDENTIALS_MOUNT, CREDENTIALS_SECRET, caKey, tokenKey, tokenSecretName, dnsName } from './names.ts';
 export { clustersSection, overrideValues } from './values.ts';
 export { procedure, contextVar, type Step } from './commands.ts';

@@ -1,12 +1,7 @@
 // Kubernetes manifests the guide has users write by hand.
 import type { Topology } from '../topology/index.ts';
-import { CREDENTIALS_SECRET, caKey, tokenKey, tokenSecretName } from './names.ts';
-
-/** Raw credentials of one data plane, as read from its filled token Secret (decoded, not base64). */
-export interface ClusterCredentials {
-  token: string;
-  caCrt: string;
-}
+import { CREDENTIALS_SECRET, FLYTEADMIN_SERVICE_ACCOUNT, SA_NAME_ANNOTATION, SA_TOKEN_TYPE, caKey, tokenKey, type ClusterCredentials } from '../constants.ts';
+import { tokenSecretName } from './names.ts';
 
 /** The long-lived token Secret for the flyteadmin SA; only the data plane's token controller fills it. */
 export function tokenSecret(t: Topology, cluster: string): Record<string, unknown> {
@@ -16,9 +11,9 @@ export function tokenSecret(t: Topology, cluster: string): Record<string, unknow
     metadata: {
       name: tokenSecretName(cluster),
       namespace: t.controlPlane.namespace,
-      annotations: { 'kubernetes.io/service-account.name': 'flyteadmin' },
+      annotations: { [SA_NAME_ANNOTATION]: FLYTEADMIN_SERVICE_ACCOUNT },
     },
-    type: 'kubernetes.io/service-account-token',
+    type: SA_TOKEN_TYPE,
   };
 }
 
@@ -37,7 +32,7 @@ export function credentialsSecret(t: Topology, credentials?: Readonly<Record<str
     const c = credentials?.[dp.name];
     const secret = tokenSecretName(dp.name);
     data[tokenKey(dp.name)] = c ? b64(c.token) : `<kubectl -n ${t.controlPlane.namespace} get secret ${secret} -o jsonpath='{.data.token}'>`;
-    data[caKey(dp.name)] = c ? b64(c.caCrt) : `<kubectl -n ${t.controlPlane.namespace} get secret ${secret} -o jsonpath='{.data.ca\\.crt}'>`;
+    data[caKey(dp.name)] = c ? b64(c.caCert) : `<kubectl -n ${t.controlPlane.namespace} get secret ${secret} -o jsonpath='{.data.ca\\.crt}'>`;
   }
   return {
     apiVersion: 'v1',

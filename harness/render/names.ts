@@ -1,22 +1,11 @@
 // Names the chart and the guide fix, and the ones derived from cluster names.
 import type { Topology } from '../topology/index.ts';
+import { dnsName } from '../util/names.ts';
 
-/** The chart hard-codes both (templates/clusterresourcesync/deployment.yaml, facts §7.3). */
-export const CREDENTIALS_SECRET = 'cluster-credentials';
-export const CREDENTIALS_MOUNT = '/var/run/credentials';
+export { dnsName };
+export { CREDENTIALS_MOUNT, CREDENTIALS_SECRET, caKey, tokenKey } from '../constants.ts';
 
-export function tokenKey(cluster: string): string {
-  return `${cluster}_token`;
-}
 
-export function caKey(cluster: string): string {
-  return `${cluster}_cacert`;
-}
-
-/** A DNS-1123 name for per-cluster Kubernetes objects: `dataplane_1` → `dataplane-1`. */
-export function dnsName(cluster: string): string {
-  return cluster.toLowerCase().replace(/[^a-z0-9.-]/g, '-').replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '') || 'cluster';
-}
 
 /** The long-lived token Secret for the flyteadmin SA in a data plane (the guide's `dataplane1-token`). */
 export function tokenSecretName(cluster: string): string {

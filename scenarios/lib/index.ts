@@ -30,9 +30,6 @@ export const scenarios: readonly Scenario[] = [
   chartUpgrade,
 ];
 
-/** What `flyte-mc run` runs with no arguments (keep in sync with harness/cli/commands/run.ts). */
-export const DEFAULT_SCENARIOS = ['guide', 'day2-add-cluster'];
-
 export function findScenario(name: string): Scenario | undefined {
   return scenarios.find((s) => s.name === name);
 }

@@ -72,7 +72,7 @@ export async function readCredentials(ctx: ScenarioContext, name: string, timeou
   for (let delay = 5; ; delay = Math.min(delay * 2, 500)) {
     const s = await ctx.world.dataPlane(name).admin().get(ref).catch((e: unknown) => (e instanceof KubeApiError && e.status === 404 ? undefined : Promise.reject(e)));
     const d = (s?.data ?? {}) as Record<string, string>;
-    if (d.token && d['ca.crt']) return { token: Buffer.from(d.token, 'base64').toString(), caCrt: Buffer.from(d['ca.crt'], 'base64').toString() };
+    if (d.token && d['ca.crt']) return { token: Buffer.from(d.token, 'base64').toString(), caCert: Buffer.from(d['ca.crt'], 'base64').toString() };
     if (Date.now() > deadline) throw new Error(`timed out waiting for the token controller to fill ${ref.namespace}/${ref.name} in ${name}`);
     await new Promise((r) => setTimeout(r, delay));
   }

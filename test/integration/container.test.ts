@@ -84,7 +84,7 @@ describe.skipIf(skip)('container backend', () => {
     const asAdmin = dp.withToken({ endpoint: dp.endpoint, token, caCert: dp.caCert() });
     // Authenticated but not authorized: a 403 from the real apiserver proves the token and CA were used.
     await expect(asAdmin.list({ apiVersion: 'v1', kind: 'Secret', namespace: 'kube-system' })).rejects.toMatchObject({ status: 403 });
-    await dp.partition(true);
+    await dp.partition.cut();
     try {
       const err = await asAdmin.list({ apiVersion: 'v1', kind: 'Secret', namespace: 'kube-system' }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(KubeApiError);
@@ -93,7 +93,7 @@ describe.skipIf(skip)('container backend', () => {
       // The harness's own admin path (mapped port) is not part of the partition.
       expect((await admin.raw('GET', '/readyz')).status).toBe(200);
     } finally {
-      await dp.partition(false);
+      await dp.partition.heal();
     }
     expect(await execIn(cp.containerId, 'nc -w 3 dataplane-1 6443 </dev/null && echo reachable')).toContain('reachable');
     await expect(asAdmin.list({ apiVersion: 'v1', kind: 'Secret', namespace: 'kube-system' })).rejects.toMatchObject({ status: 403 });
@@ -102,11 +102,11 @@ describe.skipIf(skip)('container backend', () => {
   it('keeps state across stop/start and kill/start, on the same host port', async () => {
     const ref = { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'default', name: 'survives' };
     await dp.admin().apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'survives', namespace: 'default' }, data: { k: 'v' } });
-    await dp.stop();
-    await dp.start();
+    await dp.lifecycle.stop();
+    await dp.lifecycle.start();
     expect(((await dp.admin().get(ref)).data as Record<string, string>).k).toBe('v');
-    await dp.kill();
-    await dp.start();
+    await dp.lifecycle.kill();
+    await dp.lifecycle.start();
     expect(((await dp.admin().get(ref)).data as Record<string, string>).k).toBe('v');
   }, 180_000);
 });

@@ -112,6 +112,6 @@ describe.skipIf(skip)('helm upgrade --install of the real flyte-core chart on co
       apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'unscheduled', namespace: 'flyte' },
       spec: { replicas: 1, selector: { matchLabels: { app: 'u' } }, template: { metadata: { labels: { app: 'u' } }, spec: { containers: [{ name: 'u', image: 'flyte-mc/busybox:local' }] } } },
     });
-    await expect(waitForPodsRunning(cp.admin(), 'flyte', { timeoutMs: 5_000, pollMs: 250 })).rejects.toThrow(/all pods Running in namespace flyte not done after 5000ms: .*pod\/unscheduled-\S+: Pending \(not scheduled\)/);
+    await expect(waitForPodsRunning(cp.admin(), 'flyte', { timeoutMs: 5_000, pollMs: 250 })).rejects.toThrow(/timed out after 5 s waiting for all pods Running in namespace flyte; last: .*pod\/unscheduled-\S+: Pending \(not scheduled\)/);
   }, 60_000);
 });

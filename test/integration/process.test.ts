@@ -140,13 +140,13 @@ describe.skipIf(skip)('process backend', () => {
     const dp = dps[0]!;
     const w = wiring.clusters.find((c) => c.name === dp.spec.name)!;
     const viaProxy = await flyteAdminClient(dp, w);
-    await dp.partition(true);
+    await dp.partition.cut();
     const err = await viaProxy.get({ apiVersion: 'v1', kind: 'Namespace', name: 'flytesnacks-development' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(KubeApiError);
     expect((err as KubeApiError).status).toBe(0);
     // The harness's admin client goes direct.
     await expect(dp.admin().get({ apiVersion: 'v1', kind: 'Namespace', name: 'flyte' })).resolves.toBeTruthy();
-    await dp.partition(false);
+    await dp.partition.heal();
     await expect(viaProxy.get({ apiVersion: 'v1', kind: 'Namespace', name: 'flytesnacks-development' })).resolves.toBeTruthy();
   });
 
@@ -154,10 +154,10 @@ describe.skipIf(skip)('process backend', () => {
     const dp = dps[1]!;
     await dp.admin().create(flyteWorkflow('wf-before-kill', 'flytesnacks-development'));
     const before = dp.processes().map((p) => p.pid);
-    await dp.kill();
+    await dp.lifecycle.kill();
     expect(before.filter(alive)).toEqual([]);
     await expect(dp.admin().get({ apiVersion: 'v1', kind: 'Namespace', name: 'flyte' })).rejects.toMatchObject({ status: 0 });
-    await dp.start();
+    await dp.lifecycle.start();
     const wf = await dp.admin().get({ apiVersion: FLYTEWORKFLOW_API_VERSION, kind: 'FlyteWorkflow', name: 'wf-before-kill', namespace: 'flytesnacks-development' });
     expect(wf.metadata.name).toBe('wf-before-kill');
     // The token issued before the kill still works (same key, same Secret).
@@ -168,9 +168,9 @@ describe.skipIf(skip)('process backend', () => {
   it('stop is graceful (SIGTERM) and start brings the cluster back', async () => {
     const dp = dps[0]!;
     const procs = [...dp.processes()];
-    await dp.stop();
+    await dp.lifecycle.stop();
     for (const p of procs) expect((await p.exited).signal === 'SIGKILL').toBe(false);
-    await dp.start();
+    await dp.lifecycle.start();
     await expect(dp.admin().get({ apiVersion: 'v1', kind: 'ServiceAccount', name: 'flyteadmin', namespace: 'flyte' })).resolves.toBeTruthy();
   }, 240_000);
 });

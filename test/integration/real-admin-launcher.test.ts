@@ -14,10 +14,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CleanupStack } from '../../harness/lifecycle.ts';
 import { render } from '../../harness/render/index.ts';
 import { parseTopology } from '../../harness/topology/index.ts';
-import { clustersYamlFromValuesOverride } from '../../harness/admin/real/config.ts';
-import { AdminStartError, RealAdmin } from '../../harness/admin/real/launcher.ts';
-import { mountNamespaceUnavailableReason } from '../../harness/admin/real/mountns.ts';
-import { postgresUnavailableReason } from '../../harness/admin/real/postgres.ts';
+import { clustersYamlFromValuesOverride } from '../../harness/tiers/real-admin/config.ts';
+import { AdminStartError, RealAdmin } from '../../harness/tiers/real-admin/launcher.ts';
+import { mountNamespaceUnavailableReason } from '../../harness/tiers/real-admin/mountns.ts';
+import { postgresUnavailableReason } from '../../harness/tiers/real-admin/postgres.ts';
 import { skipTier } from '../support/prereq.ts';
 
 const require = createRequire(import.meta.url);

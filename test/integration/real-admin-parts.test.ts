@@ -13,13 +13,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CleanupStack } from '../../harness/lifecycle.ts';
 import { render } from '../../harness/render/index.ts';
 import { parseTopology } from '../../harness/topology/index.ts';
-import { AdminClient, AdminRpcError, SERVICE, reportedCluster } from '../../harness/admin/real/client.ts';
-import { adminConfigFiles, clustersYamlFromValuesOverride } from '../../harness/admin/real/config.ts';
-import { PlacementModel, compareExecution, sideBySide, summarize, assertAgreement } from '../../harness/admin/real/compare.ts';
-import { admin as adminPb, core } from '../../harness/admin/real/idl.ts';
-import { mountNamespaceUnavailableReason, withCredentialsMount } from '../../harness/admin/real/mountns.ts';
-import { postgresUnavailableReason, startPostgres } from '../../harness/admin/real/postgres.ts';
-import { minimalEntities } from '../../harness/admin/real/workflow.ts';
+import { AdminClient, AdminRpcError, SERVICE, reportedCluster } from '../../harness/tiers/real-admin/client.ts';
+import { adminConfigFiles, clustersYamlFromValuesOverride } from '../../harness/tiers/real-admin/config.ts';
+import { PlacementModel, compareExecution, sideBySide, summarize, assertAgreement } from '../../harness/tiers/real-admin/compare.ts';
+import { admin as adminPb, core } from '../../harness/tiers/real-admin/idl.ts';
+import { mountNamespaceUnavailableReason, withCredentialsMount } from '../../harness/tiers/real-admin/mountns.ts';
+import { postgresUnavailableReason, startPostgres } from '../../harness/tiers/real-admin/postgres.ts';
+import { minimalEntities } from '../../harness/tiers/real-admin/workflow.ts';
 import { skipTier } from '../support/prereq.ts';
 
 const TOPOLOGY = `apiVersion: flyte-mc/v1alpha1

@@ -7,9 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { CleanupStack } from '../../harness/lifecycle.ts';
 import { parseTopology, type Topology } from '../../harness/topology/index.ts';
 import type { Cluster } from '../../harness/backends/types.ts';
-import { RealAdmin, realAdminUnavailableReason } from '../../harness/admin/real/launcher.ts';
-import { runDay2, runGuide, type PlaneHandle } from '../../harness/admin/real/scenario.ts';
-import { loadProcessTier } from '../../harness/admin/real/process-tier.ts';
+import { RealAdmin, realAdminUnavailableReason } from '../../harness/tiers/real-admin/launcher.ts';
+import { runDay2, runGuide, type PlaneHandle } from '../../harness/tiers/real-admin/scenario.ts';
+import { loadProcessTier } from '../../harness/tiers/real-admin/process-tier.ts';
 import { skipTier } from '../support/prereq.ts';
 
 function topologyYaml(planes: string[], labels: string, extra = ''): string {
@@ -111,9 +111,9 @@ describe.skipIf(skipTier('real FlyteAdmin', reason))('real FlyteAdmin: guide and
         guide,
         withAdded: { topology: ADDED as Topology, endpoints: endpoints(), planes: handles() },
         withRemoved: { topology: REMOVED as Topology, endpoints: endpoints(), removed: 'dataplane_1' },
-        makeUnreachable: backend.info.partition
-          ? { plane: 'dataplane_2', cut: () => dp2.partition(true), restore: () => dp2.partition(false) }
-          : { plane: 'dataplane_2', cut: () => dp2.stop(), restore: () => dp2.start() },
+        makeUnreachable: dp2.partition
+          ? { plane: 'dataplane_2', cut: () => dp2.partition!.cut(), restore: () => dp2.partition!.heal() }
+          : { plane: 'dataplane_2', cut: () => dp2.lifecycle!.stop(), restore: () => dp2.lifecycle!.start() },
         executions: 150,
       });
       const compared = guide.report.compared + day2.report.compared;

@@ -334,7 +334,7 @@ describe('World properties (sim)', () => {
             admin.attributes.update({ project: 'team1', domain: 'staging', value: 'l1x' });
           }
           const pf = preflightTopology(ctx);
-          const code = { 'remove-live-cluster': 'strands-executions', 'enable-heavy-cluster': 'admin-refuses-to-start', 'typo-label': 'unknown-label' }[kind];
+          const code = { 'remove-live-cluster': 'strands-executions', 'enable-heavy-cluster': 'FMC101', 'typo-label': 'FMC301' }[kind];
           expect(pf.ok).toBe(false);
           expect(pf.findings.map((f) => f.code)).toContain(code);
           // Applied anyway, the harm is real.

@@ -10,10 +10,10 @@ import type { CleanupStack } from '../../lifecycle.ts';
 import type { Backend, BackendInfo, BackendOptions, ClusterSpec } from '../types.ts';
 import { dockerUnavailableReason, imageExists, newRunId, prepareTestcontainers, sweep, sweepOnExit, type TestcontainersSetup } from '../docker.ts';
 import { findKubeLite } from '../process/binary.ts';
-import { freePort, TcpProxy } from '../process/net.ts';
-import { hostSafeName } from '../process/backend.ts';
+import { freePort, TcpProxy } from '../../util/net.ts';
+import { dnsName } from '../../util/names.ts';
 import { kubeconfig } from '../process/pki.ts';
-import { onInterrupt } from '../process/procs.ts';
+import { onInterrupt } from '../../util/process.ts';
 import { commandMissing } from '../../cache.ts';
 import { ContainerCluster } from './cluster.ts';
 import { buildKubeLiteImage, busyboxMissing } from './image.ts';
@@ -37,10 +37,6 @@ export interface ContainerBackendOptions extends BackendOptions {
 
 export const CONTAINER_BACKEND_INFO: BackendInfo = {
   name: 'container',
-  realApiServer: true,
-  createsClusters: true,
-  lifecycle: true,
-  partition: true,
 };
 
 /** The image to run: explicit, $FLYTE_MC_KUBE_LITE_IMAGE, the one built for the cached binary, or :latest. */
@@ -128,7 +124,7 @@ export class ContainerBackend implements Backend {
       this.releases.push(sweepOnExit(this.runId), onInterrupt(() => this.dispose()));
     }
     const network = await this.runNetwork();
-    const alias = hostSafeName(spec.name);
+    const alias = dnsName(spec.name);
     const dir = join(this.root, alias);
     await mkdir(dir, { mode: 0o700 });
     const containerName = `flyte-mc-${this.runId}-${alias}`;

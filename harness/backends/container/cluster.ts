@@ -11,9 +11,10 @@ import { GenericContainer, Wait, type StartedNetwork, type StartedTestContainer 
 import type Dockerode from 'dockerode';
 import { HttpKubeClient } from '../kube-client.ts';
 import { kubeconfig, type ClusterPki } from '../process/pki.ts';
-import type { TcpProxy } from '../process/net.ts';
-import { KubeApiError, type Cluster, type ClusterSpec, type KubeClient, type KubeObject, type TokenCredentials } from '../types.ts';
+import type { TcpProxy } from '../../util/net.ts';
+import type { Cluster, ClusterSpec, KubeClient, TokenCredentials, ClusterLifecycle, ClusterPartition } from '../types.ts';
 import { LABEL_CLUSTER, runLabels } from '../docker.ts';
+import { waitReadyz, waitTokenController } from '../readiness.ts';
 import { API_PORT, PKI_DIR, PKI_FILES, READY_LINE, supervisorCommand } from './layout.ts';
 
 /** GenericContainer that binds its mapped ports to one host IP (127.0.0.1 when the engine is local). */
@@ -52,10 +53,11 @@ export interface ContainerClusterInit {
   onDelete: () => void;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class ContainerCluster implements Cluster {
   readonly spec: ClusterSpec;
+  readonly lifecycle: ClusterLifecycle = { stop: () => this.stop(), start: () => this.start(), kill: () => this.kill() };
+  readonly partition: ClusterPartition = { cut: () => this.setPartition(true), heal: () => this.setPartition(false) };
   readonly alias: string;
   readonly containerName: string;
   readonly hostPort: number;
@@ -152,7 +154,7 @@ export class ContainerCluster implements Cluster {
     try {
       this.container = await c.start();
       this.timings.container = Date.now() - t0;
-      await this.waitTokenController(Date.now() + i.readyTimeoutMs);
+      await waitTokenController(this.admin(), i.readyTimeoutMs, { where: `${this.spec.name} (${this.endpoint})` });
     } catch (err) {
       throw new Error(`${(err as Error).message}\nlast container output:\n${this.logTail()}`, { cause: err });
     }
@@ -163,49 +165,6 @@ export class ContainerCluster implements Cluster {
   /** The container's last output lines. */
   logTail(lines = 20): string {
     return this.tail.slice(-lines).join('\n');
-  }
-
-  private async waitReadyz(deadline: number): Promise<void> {
-    let last = '';
-    while (Date.now() < deadline) {
-      try {
-        if ((await this.admin().raw('GET', '/readyz')).status === 200) return;
-      } catch (err) {
-        last = (err as Error).message;
-      }
-      await sleep(250);
-    }
-    throw new Error(`${this.spec.name}: /readyz not OK within ${this.init.readyTimeoutMs}ms (${last.slice(0, 200)})`);
-  }
-
-  private async waitTokenController(deadline: number): Promise<void> {
-    const admin = this.admin();
-    const ns = 'kube-system';
-    const sa: KubeObject = { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'flyte-mc-probe', namespace: ns } };
-    const secret: KubeObject = {
-      apiVersion: 'v1',
-      kind: 'Secret',
-      type: 'kubernetes.io/service-account-token',
-      metadata: { name: 'flyte-mc-probe-token', namespace: ns, annotations: { 'kubernetes.io/service-account.name': 'flyte-mc-probe' } },
-    };
-    await admin.apply(sa);
-    try {
-      await admin.create(secret);
-    } catch (err) {
-      if (!(err instanceof KubeApiError && err.status === 409)) throw err;
-    }
-    const ref = { apiVersion: 'v1', kind: 'Secret', name: 'flyte-mc-probe-token', namespace: ns };
-    while (Date.now() < deadline) {
-      const s = await admin.get(ref).catch(() => undefined);
-      const data = s?.data as Record<string, string> | undefined;
-      if (data?.token && data['ca.crt']) {
-        await admin.delete(ref).catch(() => undefined);
-        await admin.delete({ apiVersion: 'v1', kind: 'ServiceAccount', name: 'flyte-mc-probe', namespace: ns }).catch(() => undefined);
-        return;
-      }
-      await sleep(200);
-    }
-    throw new Error(`${this.spec.name}: the token controller did not fill a token Secret within ${this.init.readyTimeoutMs}ms`);
   }
 
   private dockerContainer(): Dockerode.Container {
@@ -226,7 +185,7 @@ export class ContainerCluster implements Cluster {
   async start(): Promise<void> {
     this.log('starting container');
     await this.dockerContainer().start().catch(ignoreNotModified);
-    await this.waitReadyz(Date.now() + this.init.readyTimeoutMs);
+    await waitReadyz(this.admin(), this.init.readyTimeoutMs, { where: `${this.spec.name} (${this.endpoint})` });
   }
 
   async kill(): Promise<void> {
@@ -236,7 +195,7 @@ export class ContainerCluster implements Cluster {
   }
 
   /** Cut: the container leaves the run's network (no alias answers) and the FlyteAdmin proxy refuses. Heal: both back. */
-  async partition(cut: boolean): Promise<void> {
+  private async setPartition(cut: boolean): Promise<void> {
     const net = this.init.docker.getNetwork(this.init.network.getId());
     if (cut) {
       await net.disconnect({ Container: this.containerId, Force: true }).catch(ignoreNotModified);

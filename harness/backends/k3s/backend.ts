@@ -10,11 +10,11 @@ import type { CleanupStack } from '../../lifecycle.ts';
 import { dockerUnavailableReason, LABEL_CLUSTER, newRunId, prepareTestcontainers, runLabels, sweep, sweepOnExit } from '../docker.ts';
 import { HttpKubeClient } from '../kube-client.ts';
 import { Kubeconfig } from '../kubeconfig/kubeconfig.ts';
-import { hostSafeName } from '../process/backend.ts';
-import { TcpProxy } from '../process/net.ts';
-import { onInterrupt } from '../process/procs.ts';
+import { dnsName } from '../../util/names.ts';
+import { TcpProxy } from '../../util/net.ts';
+import { onInterrupt } from '../../util/process.ts';
 import { startRunNetwork } from '../container/network.ts';
-import type { Backend, BackendInfo, BackendOptions, Cluster, ClusterSpec, KubeClient, TokenCredentials } from '../types.ts';
+import type { Backend, BackendInfo, BackendOptions, Cluster, ClusterSpec, KubeClient, TokenCredentials, ClusterPartition } from '../types.ts';
 import { k3sHostProblems, k3sImage } from './preflight.ts';
 
 export interface K3sBackendOptions extends BackendOptions {
@@ -28,10 +28,6 @@ export interface K3sBackendOptions extends BackendOptions {
 
 export const K3S_BACKEND_INFO: BackendInfo = {
   name: 'k3s',
-  realApiServer: true,
-  createsClusters: true,
-  lifecycle: false,
-  partition: true,
 };
 
 /** K3sContainer whose mapped ports bind to one host IP. */
@@ -54,6 +50,7 @@ class BoundK3sContainer extends K3sContainer {
 
 class K3sCluster implements Cluster {
   readonly spec: ClusterSpec;
+  readonly partition: ClusterPartition = { cut: () => this.setPartition(true), heal: () => this.setPartition(false) };
   readonly alias: string;
   readonly issuer: string;
   private readonly started: StartedK3sContainer;
@@ -107,20 +104,7 @@ class K3sCluster implements Cluster {
     return new HttpKubeClient({ endpoint, caCert: credentials.caCert, token: credentials.token });
   }
 
-  private unsupported(what: string): never {
-    throw new Error(`${what} is not supported by the k3s backend (info.lifecycle is false)`);
-  }
-  async stop(): Promise<void> {
-    this.unsupported('stop');
-  }
-  async start(): Promise<void> {
-    this.unsupported('start');
-  }
-  async kill(): Promise<void> {
-    this.unsupported('kill');
-  }
-
-  async partition(cut: boolean): Promise<void> {
+  private async setPartition(cut: boolean): Promise<void> {
     const net = this.docker.getNetwork(this.network.getId());
     const ignore = (err: unknown) => {
       if (![304, 403, 409].includes((err as { statusCode?: number }).statusCode ?? 0)) throw err;
@@ -194,7 +178,7 @@ export class K3sBackend implements Backend {
       })();
     }
     const network = await this.network;
-    const alias = hostSafeName(spec.name);
+    const alias = dnsName(spec.name);
     const t0 = Date.now();
     this.log(`${spec.name}: starting k3s (${this.image}) as https://${alias}:6443`);
     const started = await new BoundK3sContainer(this.image)

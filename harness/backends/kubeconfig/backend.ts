@@ -32,10 +32,6 @@ export interface KubeconfigBackendOptions extends BackendOptions {
 
 export const KUBECONFIG_BACKEND_INFO: BackendInfo = {
   name: 'kubeconfig',
-  realApiServer: true,
-  createsClusters: false,
-  lifecycle: false,
-  partition: false,
 };
 
 function pairs(v: Readonly<Record<string, string>> | string | undefined, what: string): Record<string, string> {
@@ -110,23 +106,6 @@ class KubeconfigCluster implements Cluster {
   /** What this run created here, in creation order. */
   created(): ObjectRef[] {
     return this.ledger.list();
-  }
-
-  private unsupported(what: string): never {
-    throw new Error(`${what} is not supported by the kubeconfig backend: it does not own ${this.spec.name} (${this.context})`);
-  }
-
-  async stop(): Promise<void> {
-    this.unsupported('stop');
-  }
-  async start(): Promise<void> {
-    this.unsupported('start');
-  }
-  async kill(): Promise<void> {
-    this.unsupported('kill');
-  }
-  async partition(): Promise<void> {
-    this.unsupported('partition');
   }
 
   /** Deletes what this run created in the cluster (newest first); the cluster itself stays. */

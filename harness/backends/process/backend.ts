@@ -6,13 +6,15 @@
 import { mkdtemp, mkdir, rm, writeFile, access, constants } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Backend, BackendInfo, BackendOptions, Cluster, ClusterSpec, KubeClient, KubeObject, TokenCredentials } from '../types.ts';
-import { KubeApiError } from '../types.ts';
+import type { Backend, BackendInfo, BackendOptions, Cluster, ClusterSpec, KubeClient, TokenCredentials, ClusterLifecycle, ClusterPartition } from '../types.ts';
 import { HttpKubeClient } from '../kube-client.ts';
 import type { CleanupStack } from '../../lifecycle.ts';
 import { generateClusterPki, kubeconfig, type ClusterPki } from './pki.ts';
-import { freePort, TcpProxy } from './net.ts';
-import { startProcess, logTail, trackTempDir, onInterrupt, type ManagedProcess } from './procs.ts';
+import { freePort, TcpProxy } from '../../util/net.ts';
+import { dnsName } from '../../util/names.ts';
+import { startProcess, logTail, trackTempDir, onInterrupt, type ManagedProcess } from '../../util/process.ts';
+import { waitReadyz, waitTokenController } from '../readiness.ts';
+import { WaitTimeout } from '../../util/wait.ts';
 import { findKubeLite } from './binary.ts';
 import { commandMissing } from '../../cache.ts';
 import { KCM_CONTROLLERS, apiserverArgs, etcdArgs, kcmArgs, type KubeLiteLayout } from '../kube-lite-args.ts';
@@ -35,10 +37,6 @@ export interface ProcessBackendOptions extends BackendOptions {
 
 export const PROCESS_BACKEND_INFO: BackendInfo = {
   name: 'process',
-  realApiServer: true,
-  createsClusters: true,
-  lifecycle: true,
-  partition: true,
 };
 
 interface Ports {
@@ -47,29 +45,11 @@ interface Ports {
   etcdPeer: number;
 }
 
-/** Host-safe form of a clusterConfigs name: dataplane_1 → dataplane-1. */
-export function hostSafeName(name: string): string {
-  const s = name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '');
-  return s || 'cluster';
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason ?? new Error('aborted'));
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal?.reason ?? new Error('aborted'));
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 export class ProcessCluster implements Cluster {
   readonly spec: ClusterSpec;
+  readonly lifecycle: ClusterLifecycle = { stop: () => this.stop(), start: () => this.start(), kill: () => this.kill() };
+  readonly partition: ClusterPartition = { cut: () => this.setPartition(true), heal: () => this.setPartition(false) };
   readonly dir: string;
   readonly pki: ClusterPki;
   readonly ports: Ports;
@@ -159,6 +139,8 @@ export class ProcessCluster implements Cluster {
       args: [component, ...args],
       logFile: join(this.dir, 'logs', `${component}.log`),
       cwd: this.dir,
+      // kube-lite's watchdog: the child shuts down if we die without cleaning up (SIGKILL).
+      env: { ...process.env, KUBE_LITE_PARENT_PID: String(process.pid) },
     });
     this.procs.push(p);
     return p;
@@ -168,7 +150,7 @@ export class ProcessCluster implements Cluster {
   private layout(): KubeLiteLayout {
     const p = this.pki;
     return {
-      name: hostSafeName(this.spec.name),
+      name: dnsName(this.spec.name),
       issuer: this.issuer,
       files: {
         caCert: p.caCertPath,
@@ -199,16 +181,20 @@ export class ProcessCluster implements Cluster {
     if (this.procs.some((p) => p.running)) return;
     this.procs = [];
     const t0 = Date.now();
-    const deadline = t0 + this.backend.readyTimeoutMs;
+    const remaining = () => Math.max(0, t0 + this.backend.readyTimeoutMs - Date.now());
+    const wait = { where: `${this.spec.name} (127.0.0.1:${this.ports.api})`, signal, alive: () => this.checkAlive() };
     this.spawn('etcd', etcdArgs(this.layout()));
     this.spawn('kube-apiserver', apiserverArgs(this.layout()));
     this.log(`etcd + kube-apiserver starting on 127.0.0.1:${this.ports.api} (proxy ${this.proxy.port})`);
     try {
-      await this.waitReadyz(deadline, signal);
+      await waitReadyz(this.admin(), remaining(), wait);
       this.timings.readyz = Date.now() - t0;
       this.log(`/readyz OK after ${(this.timings.readyz / 1000).toFixed(1)}s; starting kube-controller-manager`);
       this.spawn('kube-controller-manager', kcmArgs(this.layout()));
-      await this.waitTokenController(deadline, signal);
+      await waitTokenController(this.admin(), remaining(), wait).catch((err: unknown) => {
+        if (!(err instanceof WaitTimeout)) throw err;
+        throw new Error(`${err.message}\n${logTail(join(this.dir, 'logs', 'kube-controller-manager.log'))}`, { cause: err });
+      });
       this.timings.tokens = Date.now() - t0;
       this.log(`ready after ${(this.timings.tokens / 1000).toFixed(1)}s (token controller filling Secrets)`);
     } catch (err) {
@@ -224,48 +210,6 @@ export class ProcessCluster implements Cluster {
         throw new Error(`${p.name} of ${this.spec.name} exited during start-up; last log lines:\n${tail}`);
       }
     }
-  }
-
-  private async waitReadyz(deadline: number, signal?: AbortSignal): Promise<void> {
-    let last = '';
-    while (Date.now() < deadline) {
-      this.checkAlive();
-      try {
-        const res = await this.admin().raw('GET', '/readyz');
-        if (res.status === 200) return;
-      } catch (err) {
-        last = err instanceof Error ? err.message : String(err);
-      }
-      await sleep(250, signal);
-    }
-    throw new Error(`${this.spec.name}: /readyz not OK within ${this.backend.readyTimeoutMs}ms (${last.slice(0, 300)})`);
-  }
-
-  /** Creates a throwaway SA + token Secret in kube-system and waits for the token controller to fill it. */
-  private async waitTokenController(deadline: number, signal?: AbortSignal): Promise<void> {
-    const admin = this.admin();
-    const sa: KubeObject = { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'flyte-mc-probe', namespace: 'kube-system' } };
-    const secret: KubeObject = {
-      apiVersion: 'v1',
-      kind: 'Secret',
-      type: 'kubernetes.io/service-account-token',
-      metadata: { name: 'flyte-mc-probe-token', namespace: 'kube-system', annotations: { 'kubernetes.io/service-account.name': 'flyte-mc-probe' } },
-    };
-    const ref = { apiVersion: 'v1', kind: 'Secret', name: 'flyte-mc-probe-token', namespace: 'kube-system' };
-    await admin.apply(sa);
-    await createIfAbsent(admin, secret);
-    while (Date.now() < deadline) {
-      this.checkAlive();
-      const s = await admin.get(ref).catch(() => undefined);
-      const data = s?.data as Record<string, string> | undefined;
-      if (data?.token && data['ca.crt']) {
-        await admin.delete(ref).catch(() => undefined);
-        await admin.delete({ apiVersion: 'v1', kind: 'ServiceAccount', name: 'flyte-mc-probe', namespace: 'kube-system' }).catch(() => undefined);
-        return;
-      }
-      await sleep(200, signal);
-    }
-    throw new Error(`${this.spec.name}: the token controller did not fill a token Secret within ${this.backend.readyTimeoutMs}ms\n${logTail(join(this.dir, 'logs', 'kube-controller-manager.log'))}`);
   }
 
   private async stopProcesses(graceMs: number): Promise<void> {
@@ -287,7 +231,7 @@ export class ProcessCluster implements Cluster {
     this.adminClient = undefined;
   }
 
-  async partition(cut: boolean): Promise<void> {
+  private async setPartition(cut: boolean): Promise<void> {
     this.log(cut ? 'partitioned from the control plane' : 'partition healed');
     this.proxy.setCut(cut);
   }
@@ -299,14 +243,6 @@ export class ProcessCluster implements Cluster {
     await this.proxy.close();
     await rm(this.dir, { recursive: true, force: true });
     this.backend.forget(this);
-  }
-}
-
-async function createIfAbsent(client: KubeClient, obj: KubeObject): Promise<void> {
-  try {
-    await client.create(obj);
-  } catch (err) {
-    if (!(err instanceof KubeApiError) || err.status !== 409) throw err;
   }
 }
 
@@ -384,7 +320,7 @@ export class ProcessBackend implements Backend {
       if (why) throw new Error(why);
     }
     const root = await this.ensureRoot();
-    const dir = join(root, hostSafeName(spec.name));
+    const dir = join(root, dnsName(spec.name));
     await mkdir(dir, { mode: 0o700 });
     await Promise.all(['logs', 'etcd', 'apiserver'].map((d) => mkdir(join(dir, d), { mode: 0o700 })));
     const pki = await generateClusterPki(join(dir, 'pki'), spec.name);

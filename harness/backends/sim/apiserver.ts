@@ -6,7 +6,8 @@ import { KubeApiError, type KubeObject, type ObjectRef } from '../types.ts';
 import { Authorizer, forbiddenMessage, serviceAccountUser, type RequestAttributes, type UserInfo } from './rbac.ts';
 import { BUILTIN_TYPES, qualifiedResource, splitApiVersion, typesFromCrd, type ResourceType } from './resources.ts';
 import { CompactStore, PlainStore, kubeTime, type KindStore } from './store.ts';
-import { SA_NAME_ANNOTATION, SA_TOKEN_TYPE, SA_UID_ANNOTATION, b64, mintToken } from './tokens.ts';
+import { SA_NAME_ANNOTATION, SA_TOKEN_TYPE, SA_UID_ANNOTATION } from '../../constants.ts';
+import { b64, mintToken } from './tokens.ts';
 
 /** Who is calling: the harness's cluster-admin, or a bearer token (already TLS-checked by the caller). */
 export type Caller = { kind: 'admin' } | { kind: 'token'; token: string };

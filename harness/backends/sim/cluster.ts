@@ -2,16 +2,14 @@
 // withToken() behave like FlyteAdmin's: they reach the endpoint (or not: stopped, partitioned, wrong host),
 // verify the server against the CA bundle (x509 errors), send the bearer token (a newline in it fails in Go's
 // HTTP client), and then get what the API server answers.
-import { KubeApiError, type Cluster, type ClusterSpec, type KubeClient, type KubeObject, type ObjectRef, type TokenCredentials } from '../types.ts';
+import { KubeApiError, type Cluster, type ClusterSpec, type KubeClient, type KubeObject, type ObjectRef, type TokenCredentials, type ClusterLifecycle, type ClusterPartition } from '../types.ts';
 import { SimApiServer, type Caller } from './apiserver.ts';
 import { fakeCaPem } from './tokens.ts';
+import { dnsName } from '../../util/names.ts';
+import { hostOf } from '../../util/net.ts';
 
 export type SimState = 'running' | 'stopped' | 'deleted';
 
-/** Host-safe form of a clusterConfigs name: dataplane_1 → dataplane-1. */
-export function hostName(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9-]/g, '-');
-}
 
 export interface SimClusterOptions {
   seed: string;
@@ -22,6 +20,8 @@ export interface SimClusterOptions {
 
 export class SimCluster implements Cluster {
   readonly spec: ClusterSpec;
+  readonly lifecycle: ClusterLifecycle = { stop: () => this.stop(), start: () => this.start(), kill: () => this.kill() };
+  readonly partition: ClusterPartition = { cut: () => this.setPartition(true), heal: () => this.setPartition(false) };
   readonly endpoint: string;
   readonly issuer: string;
   /** Direct access for the sim's own statistics and benchmarks. */
@@ -34,9 +34,9 @@ export class SimCluster implements Cluster {
   constructor(spec: ClusterSpec, opts: SimClusterOptions) {
     this.spec = spec;
     this.opts = opts;
-    const host = `${hostName(spec.name)}.sim.flyte-mc.invalid`;
+    const host = `${dnsName(spec.name)}.sim.flyte-mc.invalid`;
     this.endpoint = `https://${host}:443`;
-    this.issuer = `https://oidc.sim.flyte-mc.invalid/id/${hostName(spec.name)}`;
+    this.issuer = `https://oidc.sim.flyte-mc.invalid/id/${dnsName(spec.name)}`;
     const key = `${opts.seed}/${spec.name}`;
     this.ca = fakeCaPem(key);
     this.server = new SimApiServer({ key, issuer: this.issuer, caPem: this.ca, now: opts.now });
@@ -80,7 +80,7 @@ export class SimCluster implements Cluster {
   async kill(): Promise<void> {
     await this.stop();
   }
-  async partition(cut: boolean): Promise<void> {
+  private async setPartition(cut: boolean): Promise<void> {
     this.partitioned = cut;
     this.opts.log(`${cut ? 'partitioned' : 'reconnected'} ${this.spec.name}`);
   }
@@ -120,13 +120,5 @@ export class SimCluster implements Cluster {
         s.delete(caller, ref);
       },
     };
-  }
-}
-
-function hostOf(endpoint: string): string {
-  try {
-    return new URL(endpoint).hostname;
-  } catch {
-    return endpoint;
   }
 }

@@ -1,5 +1,5 @@
 // The sim backend: clusters are in-memory API servers (see apiserver.ts). Instant, deterministic, no prerequisites.
-import type { Backend, BackendInfo, BackendOptions, Cluster, ClusterSpec } from '../types.ts';
+import type { Backend, BackendInfo, BackendOptions, Cluster, ClusterSpec, VirtualClock } from '../types.ts';
 import { SimCluster } from './cluster.ts';
 
 export interface SimBackendOptions extends BackendOptions {
@@ -9,7 +9,7 @@ export interface SimBackendOptions extends BackendOptions {
   now?: () => number;
 }
 
-const INFO: BackendInfo = { name: 'sim', realApiServer: false, createsClusters: true, lifecycle: true, partition: true };
+const INFO: BackendInfo = { name: 'sim' };
 
 class SimBackend implements Backend {
   readonly info = INFO;
@@ -22,10 +22,12 @@ class SimBackend implements Backend {
     this.opts = { seed: opts.seed ?? 'flyte-mc', now: () => base() + this.skew, log: opts.log ?? (() => {}) };
   }
 
-  /** Lets `ms` of cluster time pass at once (token caches expire, timestamps move); the sim's clock only. */
-  async elapse(ms: number): Promise<void> {
-    this.skew += ms;
-  }
+  /** The sim's clock is virtual: `elapse` lets cluster time pass at once (token caches expire, timestamps move). */
+  readonly clock: VirtualClock = {
+    elapse: async (ms) => {
+      this.skew += ms;
+    },
+  };
 
   async unavailableReason(): Promise<string | undefined> {
     return undefined;

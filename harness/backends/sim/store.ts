@@ -2,6 +2,7 @@
 // (FlyteWorkflow) keep columns — name, namespace id, resourceVersion, creation time, an interned body with the name
 // factored out — and materialise an object only when one is read.
 import type { KubeObject } from '../types.ts';
+import { Interner } from '../../util/interner.ts';
 
 export interface KindStore {
   get(namespace: string, name: string): KubeObject | undefined;
@@ -80,23 +81,6 @@ function grow<T extends Float64Array | Int32Array>(a: T, need: number): T {
 const NAME_MARK = '\u0001';
 
 /** A string interner: equal strings share one id and one stored copy. */
-export class Interner {
-  private readonly ids = new Map<string, number>();
-  readonly values: string[] = [];
-  id(s: string): number {
-    let id = this.ids.get(s);
-    if (id === undefined) {
-      id = this.values.length;
-      this.values.push(s);
-      this.ids.set(s, id);
-    }
-    return id;
-  }
-  lookup(s: string): number | undefined {
-    return this.ids.get(s);
-  }
-}
-
 /**
  * Columnar storage. Row i: names[i], nsId[i], rv[i], created[i] (ms), born[i] (rv at creation), bodyId[i] (-1 = deleted).
  * The body is the object's JSON without name, namespace, resourceVersion, uid and creationTimestamp, with every

@@ -2,11 +2,9 @@
 // Secrets get a token, the CA and the namespace filled in (or are deleted when their service account does not exist,
 // as kube-controller-manager does); a bearer token authenticates while its Secret and service account still exist.
 import { createHash } from 'node:crypto';
+import { SA_NAME_ANNOTATION } from '../../constants.ts';
 import type { KubeObject } from '../types.ts';
 
-export const SA_TOKEN_TYPE = 'kubernetes.io/service-account-token';
-export const SA_NAME_ANNOTATION = 'kubernetes.io/service-account.name';
-export const SA_UID_ANNOTATION = 'kubernetes.io/service-account.uid';
 
 const b64url = (s: string | Buffer) => Buffer.from(s).toString('base64url');
 export const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
@@ -38,10 +36,4 @@ export function fakeCaPem(clusterKey: string): string {
   bytes = Buffer.concat([Buffer.from([0x30, 0x82, 0x02, 0xf4]), bytes.subarray(0, 756)]);
   const body = bytes.toString('base64').replace(/(.{64})/g, '$1\n').trimEnd();
   return `-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----\n`;
-}
-
-/** True when `pem` holds at least one CERTIFICATE block whose body decodes as base64 (client-go's CA parse, roughly). */
-export function parsesAsPem(pem: string): boolean {
-  const m = /-----BEGIN CERTIFICATE-----\r?\n([A-Za-z0-9+/=\r\n]+)-----END CERTIFICATE-----/.exec(pem);
-  return m !== null && (m[1] as string).replace(/\s/g, '').length > 0;
 }

@@ -5,6 +5,10 @@ import { countBySeverity, formatJson, formatText, lintArtifacts, lintTopology, r
 import { loadTopology } from '../../topology/index.ts';
 import { parseFlags, type Command } from '../command.ts';
 
+/** How to follow a rule's references (printed above `--rules`). */
+const RULES_PREAMBLE = `References: paths are in https://github.com/flyteorg/flyte at tag v1.16.8 (file:lines); docs/ paths ending in .md are this repository's.
+`;
+
 const USAGE = `Usage: flyte-mc lint --topology FILE [--format text|json]
        flyte-mc lint --values FILE [--values FILE...] [--secret FILE...] [--ecl FILE...]
                      [--trust-policy FILE...] [--dataplane-values [NAME=]FILE...] [--manifests FILE|DIR...]
@@ -74,7 +78,7 @@ export const lintCommand: Command = {
     if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, got "${format}"`);
     if (values.rules) {
       const width = Math.max(...rules.map((r) => r.severity.length));
-      io.stdout(rules.map((r) => `${r.code} ${r.severity.padEnd(width)} ${r.summary} [${r.ref}]\n    hint: ${r.hint}\n`).join(''));
+      io.stdout(`${RULES_PREAMBLE}\n${rules.map((r) => `${r.code} ${r.severity.padEnd(width)} ${r.summary}\n    hint: ${r.hint}\n    see: ${r.ref.join(', ')}\n`).join('')}`);
       return 0;
     }
     const fileFlags = [values.values, values.secret, values.ecl, values['trust-policy'], values['dataplane-values'], values.manifests].some((v) => v && v.length > 0) || positionals.length > 0;

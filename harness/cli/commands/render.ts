@@ -5,7 +5,7 @@ import { render, type ClusterCredentials } from '../../render/index.ts';
 import { loadTopology } from '../../topology/index.ts';
 import { parseFlags, requireFlag, type Command } from '../command.ts';
 
-/** Reads `{ "<cluster>": { "token": "...", "caCrt": "-----BEGIN..." } }`; never echoes the values. */
+/** Reads `{ "<cluster>": { "token": "...", "caCert": "-----BEGIN..." } }`; never echoes the values. */
 async function readCredentials(file: string): Promise<Record<string, ClusterCredentials>> {
   let raw: unknown;
   try {
@@ -17,10 +17,10 @@ async function readCredentials(file: string): Promise<Record<string, ClusterCred
   const out: Record<string, ClusterCredentials> = {};
   for (const [cluster, v] of Object.entries(raw)) {
     const c = v as Partial<ClusterCredentials> | null;
-    if (!c || typeof c.token !== 'string' || typeof c.caCrt !== 'string') {
-      throw new InputError('must have string fields "token" and "caCrt"', { file, path: cluster });
+    if (!c || typeof c.token !== 'string' || typeof c.caCert !== 'string') {
+      throw new InputError('must have string fields "token" and "caCert"', { file, path: cluster });
     }
-    out[cluster] = { token: c.token, caCrt: c.caCrt };
+    out[cluster] = { token: c.token, caCert: c.caCert };
   }
   return out;
 }
@@ -48,7 +48,7 @@ execution-cluster-label files and COMMANDS.md/commands.sh into DIR, atomically.
   --topology FILE     flyte-mc.yaml
   --out DIR           output directory (replaced as a whole)
   --check             compare with DIR instead of writing; exit 1 on drift (for CI)
-  --credentials FILE  JSON {cluster: {token, caCrt}}: cluster-credentials gets real values (written 0600)
+  --credentials FILE  JSON {cluster: {token, caCert}}: cluster-credentials gets real values (written 0600)
 `,
   async run(args, io) {
     const { values } = parseFlags(args, {

@@ -4,7 +4,8 @@ import type { ScenarioResult } from '../../report/types.ts';
 import { intFlag, parseFlags, type Command } from '../command.ts';
 
 const DEFAULT_EXECUTIONS = 5000;
-const DEFAULT_SCENARIOS = ['guide', 'day2-add-cluster'];
+/** What `flyte-mc run` runs with no SCENARIO (bench/sim.ts measures the same). */
+export const DEFAULT_SCENARIOS: readonly string[] = ['guide', 'day2-add-cluster'];
 
 /** Backend-specific flags, passed through only when given (backends also read FLYTE_MC_* variables). */
 function backendOptionsFrom(v: {

@@ -1,10 +1,9 @@
-// How flytectl reads an execution-cluster-label file (§6): keys project, domain, workflow, value, matched
-// case-insensitively (encoding/json), anything else rejected by UnmarshalStrict.
+// An execution-cluster-label file as flytectl reads it (admin/ecl-file.ts), with the line of each key for findings.
+import { decodeEclFile, eclString, type EclField } from '../../admin/ecl-file.ts';
 import type { EclArtifact, PathSegment } from '../types.ts';
-import { isObj, keyLine } from '../util.ts';
+import { keyLine } from '../util.ts';
 
-export const ECL_FIELDS = ['project', 'domain', 'workflow', 'value'] as const;
-export type EclField = (typeof ECL_FIELDS)[number];
+export { ECL_FIELDS, type EclField } from '../../admin/ecl-file.ts';
 
 export interface EclRow {
   artifact: EclArtifact;
@@ -14,20 +13,14 @@ export interface EclRow {
 
 export function eclRow(a: EclArtifact): EclRow {
   const row: EclRow = { artifact: a, fields: {}, unknown: [] };
-  const data = a.doc.data;
-  if (!isObj(data)) return row;
-  for (const key of Object.keys(data)) {
-    const field = ECL_FIELDS.find((f) => f === key.toLowerCase());
-    const line = keyLine(a.doc, [key]);
-    if (field) row.fields[field] = { key, value: data[key], line };
-    else row.unknown.push({ key, line });
-  }
+  const decoded = decodeEclFile(a.doc.data);
+  if (!decoded) return row;
+  for (const [field, f] of Object.entries(decoded.fields) as [EclField, { key: string; value: unknown }][]) row.fields[field] = { ...f, line: keyLine(a.doc, [f.key]) };
+  row.unknown = decoded.unknown.map((key) => ({ key, line: keyLine(a.doc, [key]) }));
   return row;
 }
 
-export function str(v: unknown): string {
-  return v === null || v === undefined ? '' : String(v);
-}
+export const str = eclString;
 
 export function fieldPath(row: EclRow, f: EclField): PathSegment[] {
   return [row.fields[f]?.key ?? f];

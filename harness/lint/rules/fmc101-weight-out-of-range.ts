@@ -1,4 +1,4 @@
-// §2.1, §1.5, §9.1: a weight outside [0,1] on an enabled, known cluster makes NewWeightedRandom fail: admin exits.
+// A weight outside [0,1] on an enabled, known cluster makes NewWeightedRandom fail: admin exits.
 import type { Finding, Rule } from '../types.ts';
 import { clustersOf, finding, lineIn } from '../util.ts';
 import { liveEntry, weightProblem } from './shared.ts';
@@ -8,7 +8,7 @@ export const weightOutOfRange: Rule = {
   severity: 'error',
   summary: 'label weight outside [0,1] on an enabled cluster: FlyteAdmin refuses to start',
   hint: 'weights are relative shares: scale them into [0,1] (3:1 is 0.75/0.25 or 1/0.333)',
-  ref: '§2.1, §1.5, §9.1',
+  ref: ['flytestdlib/random/weighted_random_list.go:47-60', 'flyteadmin/pkg/executioncluster/impl/random_cluster_selector.go:58-84', 'docs/flyte-behaviour.md#weighted-list'],
   check(input) {
     const c = clustersOf(input);
     if (!c) return [];

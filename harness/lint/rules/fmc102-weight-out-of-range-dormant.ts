@@ -1,4 +1,4 @@
-// §9.17, §1.5: admin validates weights only after dropping unknown and disabled clusters, so a bad weight there passes
+// Admin validates weights only after dropping unknown and disabled clusters, so a bad weight there passes
 // today and stops admin the day the cluster is enabled (or added).
 import type { Finding, Rule } from '../types.ts';
 import { clustersOf, finding, lineIn } from '../util.ts';
@@ -9,7 +9,7 @@ export const weightOutOfRangeDormant: Rule = {
   severity: 'warning',
   summary: 'label weight outside [0,1] on a disabled or unknown cluster: breaks startup the day it is enabled',
   hint: 'fix the weight now: scale it into [0,1]',
-  ref: '§9.17, §1.5',
+  ref: ['flyteadmin/pkg/executioncluster/impl/random_cluster_selector.go:58-84', 'docs/flyte-behaviour.md#label-lists'],
   check(input) {
     const c = clustersOf(input);
     if (!c) return [];

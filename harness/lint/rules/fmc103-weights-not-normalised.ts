@@ -1,4 +1,4 @@
-// §2.4, §9.1: the guide says weights must sum to 1; admin scales the draw by the actual total, so they are shares.
+// The guide says weights must sum to 1; admin scales the draw by the actual total, so they are shares.
 import type { Finding, Rule } from '../types.ts';
 import { clustersOf, finding } from '../util.ts';
 import { liveEntries, weightProblem } from './shared.ts';
@@ -8,7 +8,7 @@ export const weightsNotNormalised: Rule = {
   severity: 'info',
   summary: 'weights of a label do not sum to 1: they are relative shares, not probabilities',
   hint: 'nothing to fix; the shares shown are what admin uses',
-  ref: '§2.4, §9.1',
+  ref: ['flytestdlib/random/weighted_random_list.go:74-96', 'docs/deployment/deployment/multicluster.rst:377-381', 'docs/flyte-behaviour.md#weighted-list'],
   check(input) {
     const c = clustersOf(input);
     if (!c) return [];

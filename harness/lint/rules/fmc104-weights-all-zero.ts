@@ -1,4 +1,4 @@
-// §2.1 step 4, §2.4: when every weight of a label is 0, admin gives each entry an equal share (a 0 drains only next to
+// When every weight of a label is 0, admin gives each entry an equal share (a 0 drains only next to
 // a positive sibling).
 import type { Finding, Rule } from '../types.ts';
 import { clustersOf, finding } from '../util.ts';
@@ -9,7 +9,7 @@ export const weightsAllZero: Rule = {
   severity: 'info',
   summary: 'every weight of a label is 0: admin spreads it uniformly instead of draining',
   hint: 'to drain a cluster, remove it from the label (or give a sibling a positive weight)',
-  ref: '§2.1, §2.4',
+  ref: ['flytestdlib/random/weighted_random_list.go:79-96', 'docs/flyte-behaviour.md#weighted-list'],
   check(input) {
     const c = clustersOf(input);
     if (!c) return [];

@@ -1,4 +1,4 @@
-// §5.3, §9.10: viper lowercases map keys, while ECL values and defaultExecutionLabel keep their case.
+// Viper lowercases map keys, while ECL values and defaultExecutionLabel keep their case.
 import type { Finding, Rule } from '../types.ts';
 import { clustersOf, finding } from '../util.ts';
 
@@ -7,7 +7,7 @@ export const labelCapitals: Rule = {
   severity: 'error',
   summary: 'labelClusterMap key with capital letters: FlyteAdmin lowercases it, so the label as written never matches',
   hint: 'write labels in lower case, or use the list form (- LABEL: [...]) which keeps case',
-  ref: '§5.3, §9.10',
+  ref: ['spf13/viper@v1.21.0 util.go:89-100', 'flytestdlib/config/viper/viper.go:268-362', 'docs/flyte-behaviour.md#label-case'],
   check(input) {
     const c = clustersOf(input);
     if (!c || c.d.labelForm !== 'map') return [];

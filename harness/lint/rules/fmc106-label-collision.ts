@@ -1,4 +1,4 @@
-// §5.3: two map-form labels that differ only in case become one key; which survives depends on Go's map order.
+// Two map-form labels that differ only in case become one key; which survives depends on Go's map order.
 import type { Rule } from '../types.ts';
 import { clustersOf, finding } from '../util.ts';
 
@@ -7,7 +7,7 @@ export const labelCollision: Rule = {
   severity: 'error',
   summary: 'two labels differ only in case: FlyteAdmin keeps one of them, unpredictably',
   hint: 'merge them into one lower-case label, or use the list form to keep both',
-  ref: '§5.3',
+  ref: ['spf13/viper@v1.21.0 util.go:89-100', 'docs/flyte-behaviour.md#label-case'],
   check(input) {
     const c = clustersOf(input);
     if (!c) return [];

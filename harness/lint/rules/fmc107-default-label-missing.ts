@@ -1,4 +1,4 @@
-// §1.5, §1.6, §9.15: defaultExecutionLabel is not checked against the map; a miss logs at Warn and spreads over all clusters.
+// `defaultExecutionLabel` is not checked against the map; a miss logs at Warn and spreads over all clusters.
 import type { Rule } from '../types.ts';
 import { clustersOf, finding } from '../util.ts';
 
@@ -7,7 +7,7 @@ export const defaultLabelMissing: Rule = {
   severity: 'error',
   summary: 'defaultExecutionLabel is not a label of labelClusterMap: unlabeled executions go to every enabled cluster',
   hint: 'set defaultExecutionLabel to an existing (lower-case) label',
-  ref: '§1.6, §9.15, §5.3',
+  ref: ['flyteadmin/pkg/executioncluster/impl/random_cluster_selector.go:130-138', 'docs/flyte-behaviour.md#placement-order', 'docs/flyte-behaviour.md#label-case'],
   check(input) {
     const c = clustersOf(input);
     if (!c) return [];

@@ -1,4 +1,4 @@
-// §1.5, §9.11: a label whose entries are all unknown or disabled is silently absent from admin's map.
+// A label whose entries are all unknown or disabled is silently absent from admin's map.
 import type { Finding, Rule } from '../types.ts';
 import { clustersOf, finding } from '../util.ts';
 import { liveEntries } from './shared.ts';
@@ -8,7 +8,7 @@ export const labelDead: Rule = {
   severity: 'warning',
   summary: 'label with no enabled, known cluster: FlyteAdmin drops it and its executions fall back silently',
   hint: 'point the label at an enabled cluster, or remove the label and the ECL rows that use it',
-  ref: '§1.5, §9.11',
+  ref: ['flyteadmin/pkg/executioncluster/impl/random_cluster_selector.go:58-84', 'docs/flyte-behaviour.md#label-lists'],
   check(input) {
     const c = clustersOf(input);
     if (!c) return [];

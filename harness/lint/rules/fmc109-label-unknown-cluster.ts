@@ -1,4 +1,4 @@
-// §1.5, §9.11: an entry whose id is not a clusterConfigs name is skipped without a log.
+// An entry whose id is not a clusterConfigs name is skipped without a log.
 import type { Finding, Rule } from '../types.ts';
 import { clustersOf, finding, lineIn } from '../util.ts';
 import { clusterNamed } from './shared.ts';
@@ -8,7 +8,7 @@ export const labelUnknownCluster: Rule = {
   severity: 'warning',
   summary: 'label entry names no configured cluster: FlyteAdmin skips it silently',
   hint: 'use a clusterConfigs name exactly (case and "_" vs "-" matter)',
-  ref: '§1.5, §9.11',
+  ref: ['flyteadmin/pkg/executioncluster/impl/random_cluster_selector.go:64-67', 'docs/flyte-behaviour.md#label-lists'],
   check(input) {
     const c = clustersOf(input);
     if (!c) return [];

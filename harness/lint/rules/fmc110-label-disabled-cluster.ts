@@ -1,4 +1,4 @@
-// §1.5: entries pointing at disabled clusters are skipped; fine while draining, surprising otherwise.
+// Entries pointing at disabled clusters are skipped; fine while draining, surprising otherwise.
 import type { Finding, Rule } from '../types.ts';
 import { clustersOf, finding, lineIn } from '../util.ts';
 import { clusterNamed } from './shared.ts';
@@ -8,7 +8,7 @@ export const labelDisabledCluster: Rule = {
   severity: 'info',
   summary: 'label entry names a disabled cluster: it receives nothing from this label',
   hint: 'expected while draining; otherwise set enabled: true on the cluster',
-  ref: '§1.5, §9.13',
+  ref: ['flyteadmin/pkg/executioncluster/impl/random_cluster_selector.go:64-67', 'docs/flyte-behaviour.md#terminate'],
   check(input) {
     const c = clustersOf(input);
     if (!c) return [];

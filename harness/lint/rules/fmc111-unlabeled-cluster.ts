@@ -1,4 +1,4 @@
-// §9.14, §1.6 step 7, issue #2882: without a working defaultExecutionLabel, unlabeled executions go to every enabled
+// Without a working defaultExecutionLabel, unlabeled executions go to every enabled
 // cluster, including specialised ones that appear in no label.
 import type { Finding, Rule } from '../types.ts';
 import { clustersOf, finding } from '../util.ts';
@@ -9,7 +9,7 @@ export const unlabeledCluster: Rule = {
   severity: 'warning',
   summary: 'enabled cluster in no label and no defaultExecutionLabel: it still receives unlabeled executions',
   hint: 'set defaultExecutionLabel (flyteorg/flyte#2882), or add the cluster to a label',
-  ref: '§9.14, §1.6',
+  ref: ['flyteadmin/pkg/executioncluster/impl/random_cluster_selector.go:140-142', 'flyteorg/flyte#2882', 'docs/flyte-behaviour.md#placement-order'],
   check(input) {
     const c = clustersOf(input);
     if (!c || c.d.labels.length === 0) return [];

@@ -1,4 +1,4 @@
-// §5.1, §9.12: `enabled` defaults to false; an omitted flag means the cluster is never chosen.
+// `enabled` defaults to false; an omitted flag means the cluster is never chosen.
 import type { Finding, Rule } from '../types.ts';
 import { clustersOf, finding } from '../util.ts';
 
@@ -7,7 +7,7 @@ export const enabledOmitted: Rule = {
   severity: 'error',
   summary: 'clusterConfigs entry without `enabled`: FlyteAdmin treats it as disabled',
   hint: 'write enabled: true (or enabled: false to drain it on purpose)',
-  ref: '§5.1, §9.12',
+  ref: ['flyteadmin/pkg/runtime/interfaces/cluster_configuration.go:12-51', 'docs/flyte-behaviour.md#clusters-config'],
   check(input) {
     const c = clustersOf(input);
     if (!c) return [];

@@ -1,4 +1,4 @@
-// §1.5, §9.12: with clusterConfigs but no enabled cluster, the all-clusters list is empty and admin panics at startup.
+// With clusterConfigs but no enabled cluster, the all-clusters list is empty and admin panics at startup.
 import type { Rule } from '../types.ts';
 import { clustersOf, finding, keyLine } from '../util.ts';
 
@@ -7,7 +7,7 @@ export const noEnabledCluster: Rule = {
   severity: 'error',
   summary: 'no clusterConfigs entry is enabled: FlyteAdmin fails at startup ("entries is empty")',
   hint: 'set enabled: true on at least one cluster',
-  ref: '§1.5, §9.12',
+  ref: ['flyteadmin/pkg/executioncluster/impl/random_cluster_selector.go:41-56', 'docs/flyte-behaviour.md#label-lists'],
   check(input) {
     const c = clustersOf(input);
     if (!c || c.d.config.clusterConfigs.length === 0 || c.d.config.clusterConfigs.some((x) => x.enabled)) return [];

@@ -1,4 +1,4 @@
-// §1.4, §9.16: duplicate names panic in NewClusterConfigurationProvider.
+// Duplicate names panic in NewClusterConfigurationProvider.
 import type { Finding, Rule } from '../types.ts';
 import { clustersOf, finding } from '../util.ts';
 
@@ -7,7 +7,7 @@ export const duplicateClusterName: Rule = {
   severity: 'error',
   summary: 'two clusterConfigs entries share a name: FlyteAdmin fails at startup',
   hint: 'give every cluster a unique name (executions store it, so do not rename running ones)',
-  ref: '§1.4, §9.16',
+  ref: ['flyteadmin/pkg/runtime/cluster_config_provider.go:45-55', 'docs/flyte-behaviour.md#startup'],
   check(input) {
     const c = clustersOf(input);
     if (!c) return [];

@@ -1,4 +1,4 @@
-// §9.16, §2.4: the same id twice in one label is accepted and its weights add up.
+// The same id twice in one label is accepted and its weights add up.
 import type { Finding, Rule } from '../types.ts';
 import { clustersOf, finding, lineIn } from '../util.ts';
 
@@ -7,7 +7,7 @@ export const duplicateLabelEntry: Rule = {
   severity: 'info',
   summary: 'the same cluster appears twice in a label: its weights add up',
   hint: 'intended as a way past the 1.0 cap per entry? then fine; otherwise merge the entries',
-  ref: '§9.16, §2.4',
+  ref: ['flytestdlib/random/weighted_random_list.go:74-96', 'docs/flyte-behaviour.md#weighted-list'],
   check(input) {
     const c = clustersOf(input);
     if (!c) return [];

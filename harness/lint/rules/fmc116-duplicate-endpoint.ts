@@ -1,4 +1,4 @@
-// §9.5: the guide's day-2 example points dataplane_2 at dataplane 1's API endpoint; both names then place on one cluster.
+// The guide's day-2 example points dataplane_2 at dataplane 1's API endpoint; both names then place on one cluster.
 import type { Finding, Rule } from '../types.ts';
 import { clustersOf, finding, placeholdersIn } from '../util.ts';
 
@@ -20,7 +20,7 @@ export const duplicateEndpoint: Rule = {
   severity: 'error',
   summary: 'two clusters have the same API endpoint: executions for both land on one cluster',
   hint: 'give each cluster its own API endpoint (kubectl cluster-info in that cluster)',
-  ref: '§9.5',
+  ref: ['docs/deployment/deployment/multicluster.rst:654', 'docs/flyte-behaviour.md#guide-differences'],
   check(input) {
     const c = clustersOf(input);
     if (!c) return [];

@@ -1,4 +1,4 @@
-// §1.4, §9.22: a per-cluster kubeClientConfig replaces the server block whole; without `timeout`, calls never time out.
+// A per-cluster kubeClientConfig replaces the server block whole; without `timeout`, calls never time out.
 import type { Finding, Rule } from '../types.ts';
 import { clustersOf, clusterLine, finding } from '../util.ts';
 
@@ -7,7 +7,7 @@ export const kubeClientNoTimeout: Rule = {
   severity: 'warning',
   summary: 'per-cluster kubeClientConfig without timeout: requests to that cluster have no timeout',
   hint: 'add timeout: 30s (and qps/burst) to the cluster\'s kubeClientConfig',
-  ref: '§1.4, §9.22',
+  ref: ['flyteadmin/pkg/flytek8s/client.go:43-83', 'flyteadmin/pkg/config/config.go:111-115', 'docs/flyte-behaviour.md#startup'],
   check(input) {
     const c = clustersOf(input);
     if (!c) return [];

@@ -1,4 +1,4 @@
-// §9.2, §5.1: the Auth struct has no `type`; non-strict config ignores the docs' `type: "file_path"`.
+// The Auth struct has no `type`; non-strict config ignores the docs' `type: "file_path"`.
 import type { Rule } from '../types.ts';
 import { clustersOf, finding } from '../util.ts';
 
@@ -11,7 +11,7 @@ export const authTypeIgnored: Rule = {
   severity: 'info',
   summary: '`auth.type` is not a FlyteAdmin field and is ignored',
   hint: 'delete auth.type; admin always reads tokenPath and certPath',
-  ref: '§9.2, §5.1',
+  ref: ['flyteadmin/pkg/runtime/interfaces/cluster_configuration.go:12-51', 'docs/deployment/deployment/multicluster.rst:365', 'docs/flyte-behaviour.md#clusters-config'],
   check(input) {
     const c = clustersOf(input);
     if (!c) return [];

@@ -1,4 +1,4 @@
-// §5.1, §9.5: admin's config is not strict, so a clusters field at the wrong nesting level (the guide's mis-indented
+// Admin's config is not strict, so a clusters field at the wrong nesting level (the guide's mis-indented
 // day-2 block) is silently ignored, and so is a clusters section outside `configmap.clusters` in Helm values.
 import type { Finding, Rule } from '../types.ts';
 import { clustersOf, finding, getIn, isObj, keyLine } from '../util.ts';
@@ -12,7 +12,7 @@ export const misplacedKey: Rule = {
   severity: 'error',
   summary: 'a clusters field at the wrong nesting level: FlyteAdmin ignores it without a word',
   hint: 'indent it where it belongs: configmap.clusters.{labelClusterMap,clusterConfigs,defaultExecutionLabel}, clusterConfigs[].{name,endpoint,enabled,inCluster,auth,kubeClientConfig}',
-  ref: '§5.1, §9.5',
+  ref: ['flyteadmin/cmd/entrypoints/root.go:76-87', 'docs/deployment/deployment/multicluster.rst:636-659', 'docs/flyte-behaviour.md#clusters-config'],
   check(input) {
     const out: Finding[] = [];
     const c = clustersOf(input);

@@ -1,4 +1,4 @@
-// §5.1: unknown or misspelt keys in the clusters section are ignored silently (StrictMode is off).
+// Unknown or misspelt keys in the clusters section are ignored silently (StrictMode is off).
 import type { Rule } from '../types.ts';
 import { clustersOf, finding } from '../util.ts';
 import { CLUSTERS_FIELD_NAMES } from './shared.ts';
@@ -9,7 +9,7 @@ export const unknownKey: Rule = {
   severity: 'warning',
   summary: 'unknown key in the clusters section: FlyteAdmin ignores it',
   hint: 'check the spelling against clusters.{clusterConfigs,labelClusterMap,defaultExecutionLabel}',
-  ref: '§5.1',
+  ref: ['flyteadmin/cmd/entrypoints/root.go:76-87', 'docs/flyte-behaviour.md#clusters-config'],
   check(input) {
     const c = clustersOf(input);
     if (!c) return [];

@@ -1,4 +1,4 @@
-// §7.3, §9.21, PR #3993: the chart mounts the credentials into the sync init container and syncresources only when
+// The chart mounts the credentials into the sync init container and syncresources only when
 // labelClusterMap is non-empty; with remote clusters and an empty map both crash reading the token.
 import type { Rule } from '../types.ts';
 import { clustersOf, finding, getIn, isObj, keyLine, lastSet } from '../util.ts';
@@ -8,7 +8,7 @@ export const emptyLabelMap: Rule = {
   severity: 'error',
   summary: 'empty labelClusterMap with remote clusters: the chart mounts no credentials into cluster-resource sync, which crash-loops',
   hint: 'add at least one label (list form works too), or disable cluster_resource_manager',
-  ref: '§7.3, §9.21, PR #3993',
+  ref: ['charts/flyte-core/templates/admin/deployment.yaml:115-119', 'charts/flyte-core/templates/clusterresourcesync/deployment.yaml:68-71,86-90', 'flyteorg/flyte PR #3993', 'docs/flyte-behaviour.md#chart-credentials'],
   check(input) {
     const c = clustersOf(input);
     if (!c || c.d.base[0] !== 'configmap') return [];

@@ -1,4 +1,4 @@
-// §7.3, §9.21: flyteadmin must mount Secret cluster-credentials at /var/run/credentials (additionalVolumes and
+// Flyteadmin must mount Secret cluster-credentials at /var/run/credentials (additionalVolumes and
 // additionalVolumeMounts); syncresources hard-codes the same name and path.
 import type { Finding, Rule } from '../types.ts';
 import { CREDENTIALS_MOUNT, CREDENTIALS_SECRET, clustersOf, finding, getIn, isObj, keyLine, lastSet } from '../util.ts';
@@ -8,7 +8,7 @@ export const credentialsVolume: Rule = {
   severity: 'error',
   summary: 'flyteadmin does not mount Secret cluster-credentials at /var/run/credentials',
   hint: 'flyteadmin.additionalVolumes: [{name: cluster-credentials, secret: {secretName: cluster-credentials}}] and additionalVolumeMounts: [{name: cluster-credentials, mountPath: /var/run/credentials}]',
-  ref: '§7.3, §9.21',
+  ref: ['charts/flyte-core/templates/clusterresourcesync/deployment.yaml:68-71,86-90', 'charts/flyte-core/templates/admin/deployment.yaml:194,234', 'docs/flyte-behaviour.md#chart-credentials'],
   check(input) {
     const c = clustersOf(input);
     if (!c || c.d.base[0] !== 'configmap' || !c.d.config.clusterConfigs.some((x) => !x.inCluster)) return [];

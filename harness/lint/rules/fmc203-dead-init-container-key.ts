@@ -1,4 +1,4 @@
-// §9.3, §7.2: no template reads flyteadmin.initContainerClusterSyncAdditionalVolumeMounts.
+// No template reads flyteadmin.initContainerClusterSyncAdditionalVolumeMounts.
 import type { Finding, Rule } from '../types.ts';
 import { finding, getIn, keyLine } from '../util.ts';
 
@@ -9,7 +9,7 @@ export const deadInitContainerKey: Rule = {
   severity: 'warning',
   summary: '`flyteadmin.initContainerClusterSyncAdditionalVolumeMounts` is read by no chart template',
   hint: 'delete it: the sync init container reuses flyteadmin.additionalVolumeMounts (when labelClusterMap is non-empty)',
-  ref: '§9.3, §7.2',
+  ref: ['docs/deployment/deployment/multicluster.rst:351-353', 'charts/flyte-core/templates/admin/deployment.yaml:115-119', 'docs/flyte-behaviour.md#chart-credentials'],
   check(input) {
     const out: Finding[] = [];
     for (const v of input.values) {

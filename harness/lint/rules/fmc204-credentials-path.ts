@@ -1,4 +1,4 @@
-// §1.4, §7.3, §9.13, §9.21: every remote cluster, enabled or not, needs readable token and CA files under the mount
+// Every remote cluster, enabled or not, needs readable token and CA files under the mount
 // path the chart uses; a missing file stops admin at startup.
 import type { Finding, Rule } from '../types.ts';
 import { CREDENTIALS_MOUNT, clusterLine, clustersOf, finding, mountedKey } from '../util.ts';
@@ -8,7 +8,7 @@ export const credentialsPath: Rule = {
   severity: 'error',
   summary: 'tokenPath/certPath missing or not a file directly under /var/run/credentials',
   hint: 'use /var/run/credentials/<key of Secret cluster-credentials>, e.g. /var/run/credentials/dataplane_1_token',
-  ref: '§1.4, §7.3, §9.13, §9.21',
+  ref: ['flyteadmin/pkg/flytek8s/client.go:21-39', 'charts/flyte-core/templates/clusterresourcesync/deployment.yaml:68-71', 'docs/flyte-behaviour.md#chart-credentials'],
   check(input) {
     const c = clustersOf(input);
     if (!c) return [];

@@ -1,4 +1,4 @@
-// §1.4, §9.13: a token or CA path naming no key of the mounted Secret is a missing file: admin exits at startup.
+// A token or CA path naming no key of the mounted Secret is a missing file: admin exits at startup.
 import type { Finding, Rule } from '../types.ts';
 import { clusterLine, clustersOf, credentialSecrets, finding, mountedKey, secretEntries } from '../util.ts';
 
@@ -7,7 +7,7 @@ export const credentialsKeyMissing: Rule = {
   severity: 'error',
   summary: 'tokenPath/certPath names a key that Secret cluster-credentials does not have',
   hint: 'add the key to the Secret (base64 of the raw token / PEM under data:) or fix the path',
-  ref: '§1.4, §9.13',
+  ref: ['flyteadmin/pkg/flytek8s/client.go:21-39', 'docs/flyte-behaviour.md#startup'],
   check(input) {
     const c = clustersOf(input);
     const secrets = credentialSecrets(input);

@@ -1,4 +1,4 @@
-// §9.4, §7.6: the guide copies `.data.token` (already base64) and tells you to put it under stringData; the mounted
+// The guide copies `.data.token` (already base64) and tells you to put it under stringData; the mounted
 // file then holds base64 text: the token gives 401s and the CA is not PEM.
 import type { Finding, Rule } from '../types.ts';
 import { decodeBase64, finding, isPem, placeholderIn, secretEntries } from '../util.ts';
@@ -20,7 +20,7 @@ export const stringDataBase64: Rule = {
   severity: 'error',
   summary: 'Secret stringData holds base64 text: the mounted file is base64, not the token or PEM',
   hint: 'move the value under data: (it is already base64), or decode it first (base64 -d) for stringData',
-  ref: '§9.4, §7.6',
+  ref: ['docs/deployment/deployment/multicluster.rst:296', 'docs/flyte-behaviour.md#credentials-secret'],
   check(input) {
     const out: Finding[] = [];
     for (const s of input.secrets) {

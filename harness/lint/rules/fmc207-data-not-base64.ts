@@ -1,4 +1,4 @@
-// §7.6: values under `data:` must be base64; the API server rejects anything else.
+// Values under `data:` must be base64; the API server rejects anything else.
 import type { Finding, Rule } from '../types.ts';
 import { decodeBase64, finding, placeholderIn, secretEntries } from '../util.ts';
 
@@ -7,7 +7,7 @@ export const dataNotBase64: Rule = {
   severity: 'error',
   summary: 'Secret data value is not valid base64',
   hint: 'put base64 under data: (kubectl get secret ... -o jsonpath=\'{.data.token}\' prints it), or the raw value under stringData:',
-  ref: '§7.6',
+  ref: ['docs/flyte-behaviour.md#credentials-secret'],
   check(input) {
     const out: Finding[] = [];
     for (const s of input.secrets) {

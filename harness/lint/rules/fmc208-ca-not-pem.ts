@@ -1,4 +1,4 @@
-// §1.4: a CA file that is not PEM (e.g. base64 left undecoded) is rejected when admin builds the clients: it exits.
+// A CA file that is not PEM (e.g. base64 left undecoded) is rejected when admin builds the clients: it exits.
 import type { Finding, Rule } from '../types.ts';
 import { credentialEntries, finding, isPem, placeholderIn } from '../util.ts';
 import { looksDoubleEncoded } from './fmc206-stringdata-base64.ts';
@@ -8,7 +8,7 @@ export const caNotPem: Rule = {
   severity: 'error',
   summary: 'CA certificate in the credentials Secret does not decode to PEM',
   hint: 'use the service-account-token Secret\'s .data.ca\\.crt as is under data: (it is base64 of the PEM)',
-  ref: '§1.4, §7.6',
+  ref: ['flyteadmin/pkg/flytek8s/client.go:21-39', 'docs/flyte-behaviour.md#startup', 'docs/flyte-behaviour.md#credentials-secret'],
   check(input) {
     const out: Finding[] = [];
     for (const { secret: s, entry: e, bytes: b } of credentialEntries(input, 'ca')) {

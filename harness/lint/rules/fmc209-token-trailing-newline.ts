@@ -1,4 +1,4 @@
-// §1.4: the token file is used verbatim as the bearer token; a trailing newline makes every API call fail.
+// The token file is used verbatim as the bearer token; a trailing newline makes every API call fail.
 import type { Finding, Rule } from '../types.ts';
 import { credentialEntries, finding, placeholderIn } from '../util.ts';
 
@@ -7,7 +7,7 @@ export const tokenTrailingNewline: Rule = {
   severity: 'error',
   summary: 'token in the credentials Secret ends with a newline: every call to that cluster fails',
   hint: 'create it without the newline (printf \'%s\', kubectl create secret --from-file of a file without final newline, or YAML |- )',
-  ref: '§1.4',
+  ref: ['flyteadmin/pkg/flytek8s/client.go:21-39', 'docs/flyte-behaviour.md#startup'],
   check(input) {
     const out: Finding[] = [];
     for (const { secret: s, entry: e, bytes: b } of credentialEntries(input, 'token')) {

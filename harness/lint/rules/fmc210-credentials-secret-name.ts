@@ -1,4 +1,4 @@
-// §7.3, §9.21, §9.4: the chart's syncresources mounts a Secret hard-coded as cluster-credentials; the guide's day-2
+// The chart's syncresources mounts a Secret hard-coded as cluster-credentials; the guide's day-2
 // Secret also has metadata.name mis-indented.
 import type { Finding, Rule } from '../types.ts';
 import { CREDENTIALS_SECRET, finding, getIn, isObj, keyLine, secretName } from '../util.ts';
@@ -8,7 +8,7 @@ export const credentialsSecretName: Rule = {
   severity: 'error',
   summary: 'the credentials Secret is not named cluster-credentials (or metadata.name is not nested under metadata)',
   hint: 'metadata: {name: cluster-credentials, namespace: flyte}; the chart hard-codes the name',
-  ref: '§7.3, §9.21, §9.4',
+  ref: ['charts/flyte-core/templates/clusterresourcesync/deployment.yaml:86-90', 'docs/deployment/deployment/multicluster.rst:611-621', 'docs/flyte-behaviour.md#chart-credentials'],
   check(input) {
     const out: Finding[] = [];
     for (const s of input.secrets) {

@@ -1,4 +1,4 @@
-// §1.4: an empty CA file is no error at startup; the system roots are used and calls fail later with x509 errors.
+// An empty CA file is no error at startup; the system roots are used and calls fail later with x509 errors.
 import type { Finding, Rule } from '../types.ts';
 import { credentialEntries, finding } from '../util.ts';
 
@@ -7,7 +7,7 @@ export const caEmpty: Rule = {
   severity: 'warning',
   summary: 'CA certificate in the credentials Secret is empty: calls fail later with x509 errors',
   hint: 'fill it from the data plane\'s token Secret (.data.ca\\.crt)',
-  ref: '§1.4',
+  ref: ['flyteadmin/pkg/flytek8s/client.go:21-39', 'docs/flyte-behaviour.md#startup'],
   check(input) {
     const out: Finding[] = [];
     for (const { secret: s, entry: e, bytes: b } of credentialEntries(input, 'ca')) {

@@ -1,4 +1,4 @@
-// §7.5: an inCluster entry sends executions to the control plane, which has no FlyteWorkflow CRD and no propeller
+// An inCluster entry sends executions to the control plane, which has no FlyteWorkflow CRD and no propeller
 // while values-controlplane.yaml keeps flytepropeller.enabled: false.
 import type { Finding, Rule } from '../types.ts';
 import { clustersOf, finding, keyLine, lastSet } from '../util.ts';
@@ -8,7 +8,7 @@ export const inClusterWithoutPropeller: Rule = {
   severity: 'error',
   summary: 'enabled inCluster cluster while flytepropeller is disabled in the control plane',
   hint: 'set flytepropeller.enabled: true in the control plane values (the guide\'s note), or disable the inCluster entry',
-  ref: '§7.5',
+  ref: ['charts/flyte-core/templates/propeller/crds/flyteworkflow.yaml', 'charts/flyte-core/values-controlplane.yaml', 'docs/flyte-behaviour.md#data-plane-rbac'],
   check(input) {
     const c = clustersOf(input);
     if (!c) return [];

@@ -9,7 +9,7 @@ export const singleClusterWithoutPropeller: Rule = {
   severity: 'error',
   summary: 'control plane with flytepropeller disabled and no clusterConfigs: FlyteAdmin runs single-cluster with nothing to run workflows',
   hint: 'add the data planes to configmap.clusters.clusterConfigs (values-override.yaml), or keep flytepropeller enabled in the control plane',
-  ref: 'flyteadmin/pkg/executioncluster/impl/factory.go:10-32; charts/flyte-core/values-controlplane.yaml',
+  ref: ['flyteadmin/pkg/executioncluster/impl/factory.go:10-32', 'charts/flyte-core/values-controlplane.yaml'],
   check(input) {
     const out: Finding[] = [];
     const off = lastSet(input.values, ['flytepropeller', 'enabled']);

@@ -11,7 +11,7 @@ export const manifestsCredentialsUnreadable: Rule = {
   severity: 'error',
   summary: 'rendered manifests: a FlyteAdmin process reads a tokenPath/certPath that no Secret it mounts provides',
   hint: 'mount cluster-credentials at /var/run/credentials (flyteadmin.additionalVolumes/additionalVolumeMounts) and keep labelClusterMap non-empty so the sync init container mounts it too',
-  ref: 'charts/flyte-core/templates/admin/deployment.yaml:94-126,187-196; templates/clusterresourcesync/deployment.yaml:68-90',
+  ref: ['charts/flyte-core/templates/admin/deployment.yaml:94-126', 'charts/flyte-core/templates/admin/deployment.yaml:187-196', 'charts/flyte-core/templates/clusterresourcesync/deployment.yaml:68-90'],
   check(input) {
     const out: Finding[] = [];
     for (const m of input.manifests) {

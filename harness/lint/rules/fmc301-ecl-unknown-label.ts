@@ -1,4 +1,4 @@
-// §4, §9.6, §9.10, §9.11: an ECL value is never checked against labelClusterMap; a miss falls back silently
+// An ECL value is never checked against labelClusterMap; a miss falls back silently
 // (Debug log only) to defaultExecutionLabel, then to every enabled cluster.
 import type { Finding, Rule } from '../types.ts';
 import { clustersOf, finding } from '../util.ts';
@@ -9,7 +9,7 @@ export const eclUnknownLabel: Rule = {
   severity: 'error',
   summary: 'ECL value is not a label of labelClusterMap: its executions fall back silently',
   hint: 'use a label defined in labelClusterMap (lower case unless the map uses the list form)',
-  ref: '§4, §9.6, §9.10, §9.11',
+  ref: ['flyteadmin/pkg/manager/impl/validation/attributes_validator.go:41-104', 'flyteadmin/pkg/executioncluster/impl/random_cluster_selector.go:120-128', 'docs/deployment/deployment/multicluster.rst:497-500', 'docs/flyte-behaviour.md#ecl-resolution'],
   check(input) {
     const c = clustersOf(input);
     if (!c || c.d.config.clusterConfigs.length === 0) return [];

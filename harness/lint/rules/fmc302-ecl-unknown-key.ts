@@ -1,4 +1,4 @@
-// §6: flytectl parses attribute files with UnmarshalStrict; an unknown key is an error.
+// Flytectl parses attribute files with UnmarshalStrict; an unknown key is an error.
 import type { Finding, Rule } from '../types.ts';
 import { finding } from '../util.ts';
 import { eclRow } from './ecl.ts';
@@ -8,7 +8,7 @@ export const eclUnknownKey: Rule = {
   severity: 'error',
   summary: 'ECL file has a key flytectl does not know: `flytectl update` rejects the file',
   hint: 'an execution-cluster-label file has only project, domain, workflow and value',
-  ref: '§6',
+  ref: ['flytectl/cmd/config/subcommand/matchable_attr_file_config_utils.go:38-47', 'docs/flyte-behaviour.md#ecl-files'],
   check(input) {
     const out: Finding[] = [];
     for (const a of input.ecl) {

@@ -1,4 +1,4 @@
-// §6: flytectl requires `project`, and `domain` whenever `workflow` is set ("domain is required").
+// Flytectl requires `project`, and `domain` whenever `workflow` is set ("domain is required").
 import type { Finding, Rule } from '../types.ts';
 import { finding } from '../util.ts';
 import { eclRow, str } from './ecl.ts';
@@ -8,7 +8,7 @@ export const eclMissingField: Rule = {
   severity: 'error',
   summary: 'ECL file without project, or with a workflow but no domain: flytectl refuses it',
   hint: 'project is required; a workflow row also needs its domain',
-  ref: '§6',
+  ref: ['flytectl/cmd/update/matchable_execution_cluster_label.go:52-74', 'docs/flyte-behaviour.md#ecl-files'],
   check(input) {
     const out: Finding[] = [];
     for (const a of input.ecl) {

@@ -1,4 +1,4 @@
-// §1.6, §4: a row with an empty value is accepted, resolves no label, and hides lower-priority rows.
+// A row with an empty value is accepted, resolves no label, and hides lower-priority rows.
 import type { Finding, Rule } from '../types.ts';
 import { finding } from '../util.ts';
 import { eclRow, fieldPath, str } from './ecl.ts';
@@ -8,7 +8,7 @@ export const eclEmptyValue: Rule = {
   severity: 'warning',
   summary: 'ECL value is empty: the row resolves no label and hides broader rows (e.g. the project-domain one)',
   hint: 'set value to a label, or delete the row with flytectl delete execution-cluster-label',
-  ref: '§1.6, §4',
+  ref: ['flyteadmin/pkg/repositories/gormimpl/resource_repo.go:89-128', 'flyteadmin/pkg/executioncluster/impl/random_cluster_selector.go:105-117', 'docs/flyte-behaviour.md#ecl-resolution'],
   check(input) {
     const out: Finding[] = [];
     for (const a of input.ecl) {

@@ -1,4 +1,4 @@
-// §6: each update writes the whole attribute for its level; two files for the same project/domain/workflow overwrite.
+// Each update writes the whole attribute for its level; two files for the same project/domain/workflow overwrite.
 import type { Finding, Rule } from '../types.ts';
 import { finding } from '../util.ts';
 import { eclRow, str } from './ecl.ts';
@@ -8,7 +8,7 @@ export const eclDuplicateTarget: Rule = {
   severity: 'warning',
   summary: 'two ECL files target the same project/domain/workflow: the later update replaces the earlier',
   hint: 'keep one file per project, project-domain or workflow',
-  ref: '§6, §4',
+  ref: ['flytectl/cmd/update/matchable_execution_cluster_label.go:52-74', 'docs/flyte-behaviour.md#ecl-files'],
   check(input) {
     const out: Finding[] = [];
     const seen = new Map<string, { file: string; value: string }>();

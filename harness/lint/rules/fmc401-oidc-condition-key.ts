@@ -11,7 +11,7 @@ export const oidcConditionKey: Rule = {
   severity: 'error',
   summary: 'malformed OIDC condition key (e.g. the guide\'s `<provider>.:aud`): the condition never matches',
   hint: 'write "<oidc.eks.REGION.amazonaws.com/id/ID>:aud" and ":sub", the provider exactly as in Principal.Federated',
-  ref: 'guide errors (IAM), §9',
+  ref: ['docs/deployment/deployment/multicluster.rst:156-157', 'docs/flyte-behaviour.md#guide-differences'],
   check(input) {
     const out: Finding[] = [];
     for (const p of trustPolicies(input.policies)) {

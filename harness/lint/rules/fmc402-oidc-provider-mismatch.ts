@@ -8,7 +8,7 @@ export const oidcProviderMismatch: Rule = {
   severity: 'error',
   summary: 'condition key names a different OIDC provider than the statement\'s Federated principal',
   hint: 'copy the provider from Principal.Federated (after "oidc-provider/") into the condition keys',
-  ref: 'guide errors (IAM)',
+  ref: ['docs/deployment/deployment/multicluster.rst:150-160', 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html', 'docs/flyte-behaviour.md#guide-differences'],
   check(input) {
     const out: Finding[] = [];
     for (const p of trustPolicies(input.policies)) {

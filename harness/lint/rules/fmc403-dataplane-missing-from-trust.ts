@@ -10,7 +10,7 @@ export const dataplaneMissingFromTrust: Rule = {
   severity: 'error',
   summary: 'a data plane\'s OIDC provider is missing from the data-plane role\'s trust policy',
   hint: 'add a statement per workflow cluster: Principal.Federated = its oidc-provider ARN, conditions on its :aud and :sub',
-  ref: 'guide day 2 (IAM), §7.4',
+  ref: ['docs/deployment/deployment/multicluster.rst:548-600', 'docs/flyte-behaviour.md#guide-differences'],
   check(input) {
     const out: Finding[] = [];
     const c = clustersOf(input);

@@ -11,7 +11,7 @@ export const dataplaneTrustsFlyteadmin: Rule = {
   severity: 'error',
   summary: 'the data-plane role trusts the flyteadmin service account',
   hint: 'trust flyteadmin (and datacatalog) in the control-plane role only; narrow the :sub patterns of the data-plane role',
-  ref: 'guide (IAM roles)',
+  ref: ['docs/deployment/deployment/multicluster.rst:82-168', 'docs/flyte-behaviour.md#guide-differences'],
   check(input) {
     const out: Finding[] = [];
     const subject = serviceAccountSubject(input.topology?.controlPlane.namespace ?? 'flyte', 'flyteadmin');

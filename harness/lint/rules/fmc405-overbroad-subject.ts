@@ -8,7 +8,7 @@ export const overbroadSubject: Rule = {
   severity: 'warning',
   summary: 'trust policy lets any service account assume the role (`system:serviceaccount:*:*`, or no :sub condition)',
   hint: 'name the service accounts: system:serviceaccount:flyte:flytepropeller and system:serviceaccount:<project>-<domain>:default',
-  ref: 'guide (IAM trust relationships)',
+  ref: ['docs/deployment/deployment/multicluster.rst:137-168', 'docs/flyte-behaviour.md#guide-differences'],
   check(input) {
     const out: Finding[] = [];
     for (const p of trustPolicies(input.policies)) {

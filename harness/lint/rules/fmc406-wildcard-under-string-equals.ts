@@ -8,7 +8,7 @@ export const wildcardUnderStringEquals: Rule = {
   severity: 'error',
   summary: 'a wildcard under StringEquals is compared literally and never matches',
   hint: 'use StringLike for patterns, or list the exact values under StringEquals',
-  ref: 'guide (IAM trust relationships)',
+  ref: ['https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html', 'docs/deployment/deployment/multicluster.rst:166-168'],
   check(input) {
     const out: Finding[] = [];
     for (const p of trustPolicies(input.policies)) {

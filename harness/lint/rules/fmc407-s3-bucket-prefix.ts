@@ -7,7 +7,7 @@ export const s3BucketPrefix: Rule = {
   severity: 'warning',
   summary: 'S3 resource with `*` right after the bucket name: matches other buckets with the same prefix',
   hint: 'use arn:aws:s3:::BUCKET and arn:aws:s3:::BUCKET/*',
-  ref: 'guide (prerequisites)',
+  ref: ['docs/deployment/deployment/multicluster.rst:60-61', 'docs/flyte-behaviour.md#guide-differences'],
   check(input) {
     const out: Finding[] = [];
     for (const p of input.policies) {

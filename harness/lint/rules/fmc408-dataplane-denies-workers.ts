@@ -17,7 +17,7 @@ export const dataplaneDeniesWorkers: Rule = {
   severity: 'error',
   summary: 'the data-plane role does not admit flytepropeller or the task pods\' default service account',
   hint: 'trust system:serviceaccount:<flyte ns>:flytepropeller and system:serviceaccount:<project>-<domain>:default (or the guide\'s *:default under StringLike)',
-  ref: 'guide (data plane role)',
+  ref: ['docs/deployment/deployment/multicluster.rst:124-168', 'docs/flyte-behaviour.md#guide-differences'],
   check(input) {
     const out: Finding[] = [];
     const ns = input.topology?.controlPlane.namespace ?? 'flyte';

@@ -12,7 +12,7 @@ export const propellerClusterId: Rule = {
   severity: 'error',
   summary: 'data-plane propeller cluster-id differs from the admin cluster name: its events are rejected and workflows aborted',
   hint: 'set flytepropeller.clusterName (or configmap.core.propeller.cluster-id) to the clusterConfigs name exactly, or leave both unset ("propeller")',
-  ref: '§3.5, §9.20',
+  ref: ['flyteadmin/pkg/manager/impl/validation/shared_execution.go:31-43', 'flytepropeller/pkg/controller/config/config.go:121,180', 'charts/flyte-core/templates/propeller/deployment.yaml:65-68', 'docs/flyte-behaviour.md#events'],
   check(input) {
     const out: Finding[] = [];
     const c = clustersOf(input);

@@ -1,4 +1,4 @@
-// §9.8: the guide's `values-eks-controlplane.yaml` does not exist in flyte-core; the overlay is values-controlplane.yaml.
+// The guide's `values-eks-controlplane.yaml` does not exist in flyte-core; the overlay is values-controlplane.yaml.
 import type { Finding, Rule } from '../types.ts';
 import { finding } from '../util.ts';
 import { commandLines } from './commands.ts';
@@ -10,7 +10,7 @@ export const helmMissingValuesFile: Rule = {
   severity: 'error',
   summary: 'helm command passes a values file that flyte-core does not ship (the guide\'s values-eks-controlplane.yaml)',
   hint: 'use values-controlplane.yaml together with values-eks.yaml',
-  ref: '§9.8',
+  ref: ['docs/deployment/deployment/multicluster.rst:413', 'docs/flyte-behaviour.md#guide-differences'],
   check(input) {
     const out: Finding[] = [];
     for (const a of input.commands) {

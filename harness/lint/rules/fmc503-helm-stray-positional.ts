@@ -1,4 +1,4 @@
-// §9.8: the guide's GCP commands carry a stray positional `values.yaml` and `--create-namespace flyte`; helm
+// The guide's GCP commands carry a stray positional `values.yaml` and `--create-namespace flyte`; helm
 // install/upgrade take exactly RELEASE and CHART, so they fail with "expected at most two arguments".
 import type { Finding, Rule } from '../types.ts';
 import { finding } from '../util.ts';
@@ -16,7 +16,7 @@ export const helmStrayPositional: Rule = {
   severity: 'warning',
   summary: 'helm install/upgrade with more than RELEASE and CHART as arguments (e.g. `--create-namespace flyte`)',
   hint: 'pass values files with --values, and the namespace with -n (--create-namespace takes no value)',
-  ref: '§9.8',
+  ref: ['docs/deployment/deployment/multicluster.rst:237-240,420', 'docs/flyte-behaviour.md#guide-differences'],
   check(input) {
     const out: Finding[] = [];
     for (const a of input.commands) {

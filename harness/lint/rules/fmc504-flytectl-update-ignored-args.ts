@@ -1,4 +1,4 @@
-// §6, §9.7: `flytectl update execution-cluster-label` ignores -p, -d and positional arguments; only the file counts.
+// `flytectl update execution-cluster-label` ignores -p, -d and positional arguments; only the file counts.
 import type { Finding, Rule } from '../types.ts';
 import { finding } from '../util.ts';
 import { commandLines, positionals } from './commands.ts';
@@ -10,7 +10,7 @@ export const flytectlUpdateIgnoredArgs: Rule = {
   severity: 'warning',
   summary: '`flytectl update execution-cluster-label` ignores -p, -d and the workflow argument: only --attrFile counts',
   hint: 'put project, domain and workflow in the attribute file and pass only --attrFile',
-  ref: '§6, §9.7',
+  ref: ['flytectl/cmd/update/matchable_execution_cluster_label.go:52-74', 'docs/deployment/deployment/multicluster.rst:506-509', 'docs/flyte-behaviour.md#ecl-files'],
   check(input) {
     const out: Finding[] = [];
     for (const a of input.commands) {

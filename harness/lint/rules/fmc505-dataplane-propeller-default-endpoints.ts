@@ -11,7 +11,7 @@ export const dataplanePropellerDefaultEndpoints: Rule = {
   severity: 'error',
   summary: 'rendered data plane: propeller still points at the in-cluster flyteadmin:81 or datacatalog:89',
   hint: 'set configmap.admin.admin.endpoint to the control plane\'s ingress (host:443) and configmap.catalog.catalog-cache.endpoint to its datacatalog in values-dataplane.yaml',
-  ref: 'charts/flyte-core/values.yaml (configmap.admin, configmap.catalog); docs/deployment/deployment/multicluster.rst "Data Plane Deployment"',
+  ref: ['charts/flyte-core/values.yaml:1048-1064', 'docs/deployment/deployment/multicluster.rst:205-215'],
   check(input) {
     const out: Finding[] = [];
     for (const m of input.manifests) {

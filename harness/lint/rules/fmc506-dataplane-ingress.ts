@@ -8,7 +8,7 @@ export const dataplaneIngress: Rule = {
   severity: 'warning',
   summary: 'rendered data plane: an Ingress for flyteadmin/flyteconsole is left on',
   hint: 'set common.ingress.enabled: false in values-dataplane.yaml',
-  ref: 'charts/flyte-core/values-dataplane.yaml; charts/flyte-core/templates/common/ingress.yaml',
+  ref: ['charts/flyte-core/values-dataplane.yaml', 'charts/flyte-core/values.yaml:781-785', 'charts/flyte-core/templates/common/ingress.yaml'],
   check(input) {
     const out: Finding[] = [];
     for (const m of input.manifests) {

@@ -17,7 +17,7 @@ export const placeholder: Rule = {
   severity: 'warning',
   summary: 'a `<...>` placeholder is still in the file',
   hint: 'fill in the real value (flyte-mc render with a backend fills endpoints and credentials)',
-  ref: 'guide examples',
+  ref: ['docs/deployment/deployment/multicluster.rst:307-330', 'docs/flyte-behaviour.md#guide-differences'],
   check(input) {
     const out: Finding[] = [];
     for (const a of input.all) {

@@ -6,7 +6,7 @@ export function clusterNamed(d: DecodedClusters, id: string): AdminClusterConfig
   return d.config.clusterConfigs.find((c) => c.name === id);
 }
 
-/** An entry admin keeps: its id names a configured, enabled cluster (others are skipped silently, §1.5). */
+/** An entry admin keeps: its id names a configured, enabled cluster (others are skipped silently: docs/flyte-behaviour.md#label-lists). */
 export function liveEntry(d: DecodedClusters, id: string): boolean {
   return clusterNamed(d, id)?.enabled === true;
 }

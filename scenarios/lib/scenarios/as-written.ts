@@ -1,4 +1,5 @@
-// The guide followed literally (facts §9): which of its slips break a deployment, how, and which are harmless.
+// The guide followed literally (docs/flyte-behaviour.md#guide-differences): which of its slips break a deployment, how, and which are harmless.
+import { CREDENTIALS_SECRET, FLYTE_NAMESPACE } from '../../../harness/constants.ts';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { b64 } from '../../../harness/backends/sim/tokens.ts';
 import type { Scenario } from '../context.ts';
@@ -17,7 +18,7 @@ function asWritten(values: string): Values {
 
 export const guideAsWritten: Scenario = {
   name: 'guide-as-written',
-  reference: 'facts §9 (docs vs code), flyteorg/flyte#5966',
+  reference: 'docs/flyte-behaviour.md#guide-differences, flyteorg/flyte#5966',
   summary: 'the guide\'s literal slips: stringData credentials, dead keys, a workflow ECL value that is no label, day 2 pointing at dataplane 1',
   expectations: [
     'cluster-credentials written under stringData with the base64 values the guide copies: FlyteAdmin cannot start (the CA file is not PEM)',
@@ -40,11 +41,11 @@ export const guideAsWritten: Scenario = {
       const stringData: Record<string, string> = {};
       for (const [n, c] of Object.entries(creds)) {
         stringData[`${n}_token`] = b64(c.token);
-        stringData[`${n}_cacert`] = b64(c.caCrt);
+        stringData[`${n}_cacert`] = b64(c.caCert);
       }
       const cp = ctx.world.controlPlane.admin();
-      await cp.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'flyte' } });
-      await cp.apply({ apiVersion: 'v1', kind: 'Secret', type: 'Opaque', metadata: { name: 'cluster-credentials', namespace: 'flyte' }, stringData });
+      await cp.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: FLYTE_NAMESPACE } });
+      await cp.apply({ apiVersion: 'v1', kind: 'Secret', type: 'Opaque', metadata: { name: CREDENTIALS_SECRET, namespace: FLYTE_NAMESPACE }, stringData });
       const r = await ctx.world.helmUpgrade(toYaml(asWritten(valuesOverride(ctx))));
       ctx.expect(!r.ok && /PEM/.test(r.error ?? ''), `FlyteAdmin should refuse to start on a base64 (not PEM) CA file, got ${r.ok ? 'a start' : `${r.stage}: ${r.error}`}`);
     });

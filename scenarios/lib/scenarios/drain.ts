@@ -9,7 +9,7 @@ export const drainAndRemoveCluster: Scenario = {
   expectations: [
     'safe order: pre-flight passes at each step; no new execution lands on the draining cluster; its running executions stay terminable while it is disabled; removing it once they finished strands nothing',
     'unsafe order: pre-flight reports the executions the removal would strand before it is applied',
-    'applied anyway, terminate of such an execution fails with "invalid cluster target <name>" and the row stays ABORTING (FlyteAdmin behaviour, facts §3.5)',
+    'applied anyway, terminate of such an execution fails with "invalid cluster target <name>" and the row stays ABORTING (flyteadmin/pkg/manager/impl/execution_manager.go:1912-1959)',
   ],
   dataPlanes: 3,
   minDataPlanes: 3,

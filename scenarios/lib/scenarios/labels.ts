@@ -19,7 +19,7 @@ export const labelTypo: Scenario = {
       const r = ctx.world.admin.attributes.update({ project: 'team1', domain: 'staging', value: 'lable1' });
       ctx.expect(r.changed, 'flytectl should accept any value');
       const pf = preflightTopology(ctx);
-      const hit = pf.findings.find((f) => f.code === 'unknown-label' && f.message.includes('lable1'));
+      const hit = pf.findings.find((f) => f.code === 'FMC301' && f.message.includes('lable1'));
       ctx.expect(hit !== undefined, 'pre-flight should report the unknown label "lable1"');
       if (hit) ctx.log(`    pre-flight: ${hit.message}`);
     });
@@ -122,7 +122,7 @@ export const relativeWeights: Scenario = {
       const before = valuesOverride(ctx);
       editTopology(ctx, (t) => ({ labels: { ...t.labels, ratio: [{ cluster: 'dataplane_1', weight: 3 }, { cluster: 'dataplane_2', weight: 1 }] } }));
       const pf = preflightTopology(ctx);
-      ctx.expect(pf.findings.some((f) => f.code === 'admin-refuses-to-start'), 'pre-flight should report that FlyteAdmin refuses to start');
+      ctx.expect(pf.findings.some((f) => f.code === 'FMC101'), 'pre-flight should report that FlyteAdmin refuses to start');
       const r = await helmUpgrade(ctx);
       ctx.expect(!r.ok && r.stage === 'serve' && r.error === 'invalid weight 3.000000, index 0', `expected "invalid weight 3.000000, index 0" at serve, got ${r.ok ? 'a start' : `${r.stage}: ${r.error}`}`);
       ctx.expect(r.stillServing && ctx.world.admin.values === before, 'the old pod should keep serving the previous values');

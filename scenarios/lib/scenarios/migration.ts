@@ -1,13 +1,14 @@
 // Two FlyteAdmin behaviours around cluster identity: executions created in single-cluster mode (cluster "") cannot
-// be terminated once admin runs multi-cluster (flyteadmin PR 330 / flyte#2059 lineage, facts §3.5, §9.19), and
-// propeller's cluster-id must equal the clusterConfigs name or every event is rejected (flyte#1929, §3.5, §9.20).
+// be terminated once admin runs multi-cluster (flyteorg/flyteadmin PR #330, flyteorg/flyte#2059; docs/flyte-behaviour.md#terminate), and
+// propeller's cluster-id must equal the clusterConfigs name or every event is rejected (flyteorg/flyte#1929; docs/flyte-behaviour.md#events).
+import { notYet, waitFor } from '../../../harness/util/wait.ts';
 import { KubeApiError } from '../../../harness/backends/types.ts';
 import type { Scenario } from '../context.ts';
 import { auditSurvival, dataPlaneValues, deployGuide, fixedMix, preflightTopology, runWorkload } from '../steps.ts';
 
 export const singleToMulti: Scenario = {
   name: 'single-to-multi-cluster',
-  reference: 'flyteorg/flyteadmin PR 330 (flyte#2059), facts §3.5',
+  reference: 'flyteorg/flyteadmin PR #330 (flyteorg/flyte#2059), docs/flyte-behaviour.md#terminate',
   summary: 'executions from single-cluster mode (cluster "") cannot be terminated after moving to multi-cluster',
   expectations: [
     'in single-cluster mode (no clusters section) executions run in the control plane and store cluster ""',
@@ -22,15 +23,11 @@ export const singleToMulti: Scenario = {
     await ctx.step('Single cluster: flyte-core with propeller in the control plane, no clusters section', async () => {
       // No values-controlplane.yaml overlay: propeller (and its CRD) stays on in the one cluster.
       const r = await ctx.world.helmUpgrade('flyteadmin:\n  enabled: true\n', '');
-      for (let i = 0; ; i++) {
-        try {
-          await cp.list({ apiVersion: 'flyte.lyft.com/v1alpha1', kind: 'FlyteWorkflow', namespace: 'flyte' });
-          break;
-        } catch (err) {
-          if (!(err instanceof KubeApiError && err.status === 404) || i > 600) throw err;
-          await new Promise((r) => setTimeout(r, 100));
-        }
-      }
+      await waitFor('the FlyteWorkflow CRD to be served', 60_000, () =>
+        cp.list({ apiVersion: 'flyte.lyft.com/v1alpha1', kind: 'FlyteWorkflow', namespace: 'flyte' }).then(
+          () => true,
+          (err: unknown) => (err instanceof KubeApiError && err.status === 404 ? notYet(err.message) : Promise.reject(err)),
+        ), { where: ctx.world.controlPlane.spec.name, intervalMs: 100 });
       ctx.require(r.ok, `single-cluster FlyteAdmin should start: ${r.error}`);
       ctx.expect(ctx.world.admin.selector?.inCluster === true, 'FlyteAdmin should use its in-cluster selector');
     });

@@ -1,4 +1,4 @@
-// One scenario per real-world report whose cause lies in FlyteAdmin or chart logic (facts §10).
+// One scenario per real-world report whose cause lies in FlyteAdmin or chart logic (docs/flyte-behaviour.md#reports).
 import { stringify as toYaml, parse as parseYaml } from 'yaml';
 import type { Scenario } from '../context.ts';
 import { auditSurvival, deployGuide, editTopology, fixedMix, helmUpgrade, measureDistribution, preflightTopology, runWorkload, valuesOverride } from '../steps.ts';
@@ -40,7 +40,7 @@ export const unlabelledTraffic: Scenario = {
       ctx.expect(list?.label === null && share !== undefined, 'unlabelled executions should be placed over all enabled clusters, the gpu cluster included (the reported behaviour)');
       ctx.log(`    ${onGpu} of ${r.to - r.from} unlabelled executions landed on the gpu cluster (expected share ${share ? (((share.to - share.from) / (list?.total ?? 1)) * 100).toFixed(0) : 0}%)`);
       const pf = preflightTopology(ctx);
-      ctx.expect(pf.findings.some((f) => f.code === 'unlabelled-traffic-reaches-cluster' && f.message.includes('dataplane_3')), 'pre-flight should warn about dataplane_3');
+      ctx.expect(pf.findings.some((f) => f.code === 'FMC111' && f.message.includes('dataplane_3')), 'pre-flight should warn about dataplane_3');
     });
     await ctx.step('Set defaultExecutionLabel: general and upgrade', async () => {
       editTopology(ctx, () => ({ defaultExecutionLabel: 'general' }));
@@ -140,7 +140,7 @@ export const labelCase: Scenario = {
     };
     await ctx.step(`Map form: run team1/staging (${third})`, async () => {
       const pf = preflightTopology(ctx);
-      ctx.expect(pf.findings.some((f) => f.code === 'unknown-label' && f.message.includes('"gpu" exists')), 'pre-flight should point at the lowercased key');
+      ctx.expect(pf.findings.some((f) => f.code === 'FMC301' && f.message.includes('"gpu" exists')), 'pre-flight should point at the lowercased key');
       ctx.phase('map form: GPU');
       const r = await runWorkload(ctx, third, fixedMix(ctx, 'staging'));
       measureDistribution(ctx, 'map form: GPU', r.from, r.to);
@@ -192,7 +192,7 @@ export const emptyLabelMap: Scenario = {
     await ctx.step('Remove every label (labelClusterMap: {}) and upgrade', async () => {
       editTopology(ctx, () => ({ labels: {}, executionClusterLabels: [] }));
       const pf = preflightTopology(ctx);
-      ctx.expect(pf.findings.some((f) => f.code === 'empty-label-map'), 'pre-flight should report the empty labelClusterMap');
+      ctx.expect(pf.findings.some((f) => f.code === 'FMC201'), 'pre-flight should report the empty labelClusterMap');
       const r = await helmUpgrade(ctx);
       ctx.expect(
         !r.ok && r.stage === 'sync-cluster-resources' && r.error === 'panic: Failed to get auth token: open /var/run/credentials/dataplane_1_token: no such file or directory',
@@ -216,7 +216,7 @@ export const missingResource: Scenario = {
   reference: 'flyteorg/flyte#481',
   summary: 'no execution cluster label rows at all: creation tolerates NotFound and spreads over all enabled clusters',
   expectations: [
-    'deleting a project-domain row also deletes the workflow rows below it (GORM struct-condition delete, facts §4)',
+    'deleting a project-domain row also deletes the workflow rows below it (GORM struct-condition delete, flyteadmin/pkg/repositories/gormimpl/resource_repo.go:193-211)',
     'with an empty attributes table every execution is created (no "Resource … not found") and placed on all enabled clusters',
     'survival: all executions are terminable',
   ],

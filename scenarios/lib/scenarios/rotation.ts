@@ -1,5 +1,5 @@
-// Token rotation: FlyteAdmin reads tokens once at startup (facts §1.4), so a rotated token breaks a running admin
-// until it restarts, and the restart itself needs the updated cluster-credentials (the sync init container, §8).
+// Token rotation: FlyteAdmin reads tokens once at startup (flyteadmin/pkg/flytek8s/client.go:21-39), so a rotated token breaks a running admin
+// until it restarts, and the restart itself needs the updated cluster-credentials (the sync init container, flyteadmin/cmd/entrypoints/clusterresource.go:50-68).
 import type { Scenario } from '../context.ts';
 import { applyCredentials, collectCredentials, controlPlaneValues, deployGuide, fixedMix, liveOn, runWorkload, workloadPhase } from '../steps.ts';
 

@@ -1,4 +1,4 @@
-// The syncresources cache footgun (facts §8): its "already applied" cache is keyed by namespace and template, not by
+// The syncresources cache footgun (flyteadmin/pkg/clusterresource/controller.go:104-125): its "already applied" cache is keyed by namespace and template, not by
 // cluster, so a template that reached any cluster is skipped for all of them until the pod restarts.
 import { KubeApiError } from '../../../harness/backends/types.ts';
 import type { Scenario } from '../context.ts';
@@ -6,7 +6,7 @@ import { deployGuide } from '../steps.ts';
 
 export const syncResourcesCache: Scenario = {
   name: 'syncresources-cache',
-  reference: 'facts §8 (clusterresource controller.go:104-125, 393, 410)',
+  reference: 'flyteadmin/pkg/clusterresource/controller.go:104-125,393,410, docs/flyte-behaviour.md#cluster-resource-sync',
   summary: 'a new project onboarded while a data plane is unreachable never gets its namespaces there until syncresources restarts',
   expectations: [
     'with dataplane_2 unreachable, a syncresources pass creates team2\'s namespaces in dataplane_1 only and logs errors for dataplane_2',
@@ -17,10 +17,11 @@ export const syncResourcesCache: Scenario = {
   dataPlanes: 2,
   minDataPlanes: 2,
   async run(ctx) {
-    ctx.require(ctx.world.backend.info.partition, `backend ${ctx.world.backend.info.name} cannot partition a cluster, which this scenario needs`);
     await deployGuide(ctx, 'setup: ');
     const admin = ctx.world.admin;
     const dp2 = ctx.world.dataPlane('dataplane_2');
+    const partition = dp2.partition;
+    if (!partition) return ctx.require(false, `backend ${ctx.world.backend.info.name} cannot partition a cluster, which this scenario needs`);
     const hasNs = async (ns: string) =>
       dp2
         .admin()
@@ -31,10 +32,10 @@ export const syncResourcesCache: Scenario = {
         );
     await ctx.step('flytectl create project team2 while dataplane_2 is unreachable; syncresources runs a pass', async () => {
       admin.registerProject('team2');
-      await dp2.partition(true);
+      await partition.cut();
       const r = await admin.syncResourcesPass();
       ctx.expect(r.errors.length > 0 && r.errors.every((e) => e.startsWith('dataplane_2')), `the pass should fail for dataplane_2 only, got ${r.errors.length} errors`);
-      await dp2.partition(false);
+      await partition.heal();
     });
     await ctx.step('dataplane_2 is back; syncresources runs again', async () => {
       const r = await admin.syncResourcesPass();

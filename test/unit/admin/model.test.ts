@@ -69,7 +69,7 @@ describe('FlyteAdmin model: startup', () => {
 
   it('fails the sync init container when an enabled data plane is unreachable', async () => {
     await using_(await deployed(), async (ctx) => {
-      await ctx.world.dataPlane('dataplane_2').partition(true);
+      await ctx.world.dataPlane('dataplane_2').partition!.cut();
       const r = await ctx.world.restartAdmin();
       expect(r).toMatchObject({ ok: false, stage: 'sync-cluster-resources', stillServing: false });
       expect(r.error).toContain('i/o timeout');
@@ -209,7 +209,7 @@ describe('FlyteAdmin model: single-task executions', () => {
       admin.attributes.update({ project: 'team1', domain: 'staging', workflow: '.flytegen.train', value: 'label2' });
       const ok = await admin.createExecution({ project: 'team1', domain: 'staging', workflow: 'train', singleTask: true });
       expect(ok).toMatchObject({ workflow: '.flytegen.train', cluster: 'dataplane_2' });
-      await ctx.world.dataPlane('dataplane_2').stop();
+      await ctx.world.dataPlane('dataplane_2').lifecycle!.stop();
       const before = admin.executions.size;
       await expect(admin.createExecution({ project: 'team1', domain: 'staging', workflow: 'train', singleTask: true })).rejects.toMatchObject({ code: 'Internal' });
       expect(admin.executions.size).toBe(before);
@@ -218,7 +218,7 @@ describe('FlyteAdmin model: single-task executions', () => {
   });
 });
 
-describe('FlyteAdmin model: facts §11 placement vectors end to end', () => {
+describe('FlyteAdmin model: placement vectors (flytestdlib weighted list, reproduced with Go) end to end', () => {
   it('places the reference names on the reference clusters through the model and the sim', async () => {
     const names = ['e', 'e1', 'e22', 'e3', 'abc123', 'f8a2b3c4d5e6f7a8b9c0', 'a', 'b', 'c', 'd'];
     const ctx = await ScenarioContext.create(noop, { backend: 'sim', dataPlanes: 2, executions: 0, seed: 7, log: () => {} });

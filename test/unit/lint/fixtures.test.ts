@@ -88,7 +88,7 @@ describe('lint fixtures: the guide as written', () => {
     }
   });
 
-  it('the guide mixes up labels and projects: value "project1" is no label (§9.6)', () => {
+  it('the guide mixes up labels and projects: value "project1" is no label (multicluster.rst:497-500)', () => {
     const { files } = load(join(ROOT, 'guide'));
     const f = lintArtifacts(files).find((x) => x.code === 'FMC301');
     expect(f?.message).toContain('label "project1" is not in labelClusterMap');
@@ -109,7 +109,7 @@ describe('lint fixtures: the guide as written', () => {
     expect((err as InputError).message).toMatch(/^invalid JSON/);
   });
 
-  it('the guide\'s day-2 values block does not parse as YAML, copied literally (§9.5)', () => {
+  it('the guide\'s day-2 values block does not parse as YAML, copied literally (multicluster.rst:636-659)', () => {
     const file = 'values-override-day2.yaml';
     const content = readFileSync(join(ROOT, 'guide-malformed', file), 'utf8');
     let err: unknown;

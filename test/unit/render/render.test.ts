@@ -70,17 +70,17 @@ describe('render', () => {
   });
 
   it('uses backend endpoints and real credentials, base64 under data:, marked secret', () => {
-    const caCrt = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+    const caCert = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
     const files = render(guide(), {
       endpoints: { dataplane_1: 'https://127.0.0.1:6443', dataplane_2: 'https://127.0.0.1:6444' },
-      credentials: { dataplane_1: { token: 'tok-1', caCrt }, dataplane_2: { token: 'tok-2', caCrt } },
+      credentials: { dataplane_1: { token: 'tok-1', caCert }, dataplane_2: { token: 'tok-2', caCert } },
     });
     const secret = files.find((f) => f.path === 'controlplane/cluster-credentials.yaml')!;
     expect(secret.secret).toBe(true);
     const doc = parse(secret.content);
     expect(doc.stringData).toBeUndefined();
     expect(Buffer.from(doc.data.dataplane_1_token, 'base64').toString()).toBe('tok-1');
-    expect(Buffer.from(doc.data.dataplane_2_cacert, 'base64').toString()).toBe(caCrt);
+    expect(Buffer.from(doc.data.dataplane_2_cacert, 'base64').toString()).toBe(caCert);
     const values = parse(files.find((f) => f.path === 'controlplane/values-override.yaml')!.content);
     expect(values.configmap.clusters.clusterConfigs[1].endpoint).toBe('https://127.0.0.1:6444');
   });
@@ -147,7 +147,7 @@ describe('flyte-mc render', () => {
     const topo = join(dir, 'flyte-mc.yaml');
     await writeFile(topo, starterTopologyYaml());
     const creds = join(dir, 'creds.json');
-    await writeFile(creds, JSON.stringify({ dataplane_1: { token: 'SUPERSECRET', caCrt: 'PEM' }, dataplane_2: { token: 'SUPERSECRET2', caCrt: 'PEM' } }));
+    await writeFile(creds, JSON.stringify({ dataplane_1: { token: 'SUPERSECRET', caCert: 'PEM' }, dataplane_2: { token: 'SUPERSECRET2', caCert: 'PEM' } }));
     const io = memoryIo();
     expect(await main(['render', '--topology', topo, '--out', join(dir, 'out'), '--credentials', creds], io)).toBe(0);
     expect([...io.out, ...io.err].join('')).not.toContain('SUPERSECRET');

@@ -156,13 +156,13 @@ describe('sim API server', () => {
     const ns = { apiVersion: 'v1', kind: 'Namespace' };
     expect(await status(c.withToken({ ...creds, caCert: '' }).list(ns))).toBe('0 TLSError');
     expect(await status(c.withToken({ ...creds, token: `${creds.token}\n` }).list(ns))).toBe('0 ClientError');
-    await c.partition(true);
+    await c.partition!.cut();
     expect(await status(c.withToken(creds).list(ns))).toBe('0 Unreachable');
     expect(await status(k.list(ns))).toBe('ok');
-    await c.partition(false);
-    await c.stop();
+    await c.partition!.heal();
+    await c.lifecycle!.stop();
     expect(await status(c.withToken(creds).list(ns))).toBe('0 Unreachable');
-    await c.start();
+    await c.lifecycle!.start();
     expect(await status(c.withToken(creds).list(ns))).toBe('ok');
   });
 

@@ -1,4 +1,4 @@
-// Loopback ports and the cuttable TCP proxy that stands between the control plane and each data plane.
+// Loopback ports, and the cuttable TCP proxy that backends put between the control plane and each data plane.
 import { createServer, connect, type Server, type Socket } from 'node:net';
 
 const handedOut = new Set<number>();
@@ -23,16 +23,13 @@ export async function freePort(): Promise<number> {
   throw new Error('no free port on 127.0.0.1');
 }
 
-/** true when something accepts connections on 127.0.0.1:port. */
-export function portInUse(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect({ host: '127.0.0.1', port });
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
+/** The host of an endpoint URL (the text itself when it is no URL), for messages. */
+export function hostOf(endpoint: string): string {
+  try {
+    return new URL(endpoint).hostname;
+  } catch {
+    return endpoint;
+  }
 }
 
 /**

@@ -1,9 +1,11 @@
-// Child processes of the process backend. Each runs in its own process group (detached), so stopping it reaches
-// anything it forked: SIGTERM to the group, SIGKILL after a grace period. A process-wide registry makes sure nothing
+// Child processes (kube-lite's components, PostgreSQL, FlyteAdmin). Each runs in its own process group (detached),
+// with its output appended to a log file, so stopping it reaches anything it forked: a signal to the group, SIGKILL
+// after a grace period. A process-wide registry makes sure nothing
 // survives us: on 'exit' every live group gets SIGKILL and every registered temp dir is removed (synchronously), and
 // on SIGINT/SIGTERM/SIGHUP the registered async cleanups (backend.dispose) run first.
 import { spawn } from 'node:child_process';
 import { openSync, closeSync, rmSync, readFileSync } from 'node:fs';
+import { notYet, waitFor } from './wait.ts';
 
 export interface ExitInfo {
   code: number | null;
@@ -15,12 +17,17 @@ export interface ManagedProcess {
   readonly pid: number;
   readonly exited: Promise<ExitInfo>;
   readonly running: boolean;
-  /** SIGTERM to the group, SIGKILL after `graceMs`. Resolves when the leader has exited. */
-  stop(graceMs: number): Promise<ExitInfo>;
+  readonly logFile: string;
+  /** `signal` (SIGTERM) to the group, SIGKILL after `graceMs`. Resolves when the leader has exited. */
+  stop(graceMs: number, signal?: NodeJS.Signals): Promise<ExitInfo>;
   /** SIGKILL to the group. */
   kill(): Promise<ExitInfo>;
   /** Resident memory of the leader in bytes (0 when gone). */
   rssBytes(): number;
+  /** The last `n` lines of its log (for error messages). */
+  tail(n?: number): string;
+  /** Resolves with the first log line matching `re`; rejects when the process exits first or the time is up. */
+  waitForLine(re: RegExp, timeoutMs: number): Promise<string>;
 }
 
 const liveGroups = new Set<number>();
@@ -117,6 +124,9 @@ export interface StartOptions {
   logFile: string;
   env?: NodeJS.ProcessEnv;
   cwd?: string;
+  /** Run as this user and group (PostgreSQL refuses to run as root). */
+  uid?: number;
+  gid?: number;
 }
 
 export function startProcess(opts: StartOptions): ManagedProcess {
@@ -127,9 +137,10 @@ export function startProcess(opts: StartOptions): ManagedProcess {
     child = spawn(opts.command, opts.args, {
       detached: true,
       stdio: ['ignore', fd, fd],
-      // kube-lite's watchdog: the child shuts down if we die without cleaning up (SIGKILL).
-      env: { ...(opts.env ?? process.env), KUBE_LITE_PARENT_PID: String(process.pid) },
+      env: opts.env ?? process.env,
       cwd: opts.cwd,
+      ...(opts.uid !== undefined ? { uid: opts.uid } : {}),
+      ...(opts.gid !== undefined ? { gid: opts.gid } : {}),
     });
   } finally {
     closeSync(fd);
@@ -159,9 +170,9 @@ export function startProcess(opts: StartOptions): ManagedProcess {
   });
   child.unref();
 
-  const stop = async (graceMs: number): Promise<ExitInfo> => {
+  const stop = async (graceMs: number, signal: NodeJS.Signals = 'SIGTERM'): Promise<ExitInfo> => {
     if (!running) return exited;
-    killGroup(pid, 'SIGTERM');
+    killGroup(pid, signal);
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), graceMs)));
     const first = await Promise.race([exited, timedOut]);
@@ -169,9 +180,18 @@ export function startProcess(opts: StartOptions): ManagedProcess {
     if (first === 'timeout') killGroup(pid, 'SIGKILL');
     return exited;
   };
+  const tail = (n = 25) => logTail(opts.logFile, n);
+  const waitForLine = (re: RegExp, timeoutMs: number) =>
+    waitFor(`a log line matching ${re}`, timeoutMs, () => {
+      const line = readLog(opts.logFile).split('\n').find((l) => re.test(l));
+      if (line !== undefined) return line;
+      if (!running) throw new Error(`${opts.name} exited before logging ${re}:\n${tail()}`);
+      return notYet(tail(3));
+    }, { where: `${opts.name} (${opts.logFile})`, intervalMs: 100 });
   return {
     name: opts.name,
     pid,
+    logFile: opts.logFile,
     exited,
     get running() {
       return running;
@@ -181,6 +201,8 @@ export function startProcess(opts: StartOptions): ManagedProcess {
       if (running) killGroup(pid, 'SIGKILL');
       return exited;
     },
+    tail,
+    waitForLine,
     rssBytes: () => {
       if (!running) return 0;
       try {
@@ -193,12 +215,29 @@ export function startProcess(opts: StartOptions): ManagedProcess {
   };
 }
 
-/** The last `n` lines of a log file (for error messages; our components do not log secrets). */
-export function logTail(path: string, n = 15): string {
+function readLog(path: string): string {
   try {
-    const lines = readFileSync(path, 'utf8').trimEnd().split('\n');
-    return lines.slice(-n).join('\n');
+    return readFileSync(path, 'utf8');
   } catch {
     return '';
   }
+}
+
+/** The last `n` lines of a log file (for error messages; the processes we start do not log secrets). */
+export function logTail(path: string, n = 15): string {
+  return readLog(path).trimEnd().split('\n').slice(-n).join('\n');
+}
+
+export function describeExit(e: ExitInfo): string {
+  return e.signal ? `signal ${e.signal}` : `exit code ${e.code}`;
+}
+
+/** Runs a command to completion (SIGKILL after `timeoutMs`); rejects with its log's tail when it fails. */
+export async function runToCompletion(opts: StartOptions & { timeoutMs?: number }): Promise<ManagedProcess> {
+  const p = startProcess(opts);
+  const timer = opts.timeoutMs ? setTimeout(() => void p.kill(), opts.timeoutMs) : undefined;
+  const e = await p.exited;
+  if (timer) clearTimeout(timer);
+  if (e.code !== 0) throw new Error(`${opts.name} failed (${describeExit(e)}):\n${p.tail()}`);
+  return p;
 }

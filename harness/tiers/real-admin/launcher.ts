@@ -16,7 +16,9 @@ import { AdminClient } from './client.ts';
 import { adminConfigFiles, clusterResourceTemplates, type AdminPorts } from './config.ts';
 import { mountNamespaceUnavailableReason, withCredentialsMount } from './mountns.ts';
 import { startPostgres, postgresUnavailableReason, type Postgres } from './postgres.ts';
-import { Managed, describeExit, freePort, runToCompletion } from './proc.ts';
+import { freePort } from '../../util/net.ts';
+import { describeExit, runToCompletion, startProcess, type ManagedProcess } from '../../util/process.ts';
+import { notYet, waitFor, WaitTimeout } from '../../util/wait.ts';
 
 /** `${FLYTE_MC_CACHE:-$HOME/.cache/flyte-mc}/flyteadmin`, where scripts/setup.d/60-flyteadmin.sh builds. */
 export function flyteadminCacheDir(): string {
@@ -98,7 +100,9 @@ export class RealAdmin {
   readonly timings: StartTimings;
   private topology: Topology;
   private endpoints: Readonly<Record<string, string>>;
-  private serveProc: Managed | undefined;
+  private serveProc: ManagedProcess | undefined;
+  /** Values given to restartWith; undefined: rendered from the topology. */
+  private values: string | undefined;
   private readonly opts: RealAdminOptions;
   private readonly log: (line: string) => void;
   private logSeq = 0;
@@ -168,13 +172,21 @@ export class RealAdmin {
     return readFileSync(join(this.configDir, 'clusters.yaml'), 'utf8');
   }
 
-  private async writeConfig(): Promise<void> {
-    const files = render(this.topology, { endpoints: this.endpoints });
-    const override = files.find((f) => f.path === 'controlplane/values-override.yaml');
+  /** The values-override.yaml the config was last written from. */
+  get valuesOverride(): string {
+    return this.values ?? this.renderedValues();
+  }
+
+  private renderedValues(): string {
+    const override = render(this.topology, { endpoints: this.endpoints }).find((f) => f.path === 'controlplane/values-override.yaml');
     if (!override) throw new Error('render produced no controlplane/values-override.yaml');
+    return override.content;
+  }
+
+  private async writeConfig(): Promise<void> {
     await mkdir(this.configDir, { recursive: true });
     for (const f of adminConfigFiles(this.topology, {
-      valuesOverride: override.content,
+      valuesOverride: this.valuesOverride,
       db: this.postgres,
       ports: this.ports,
       storageDir: join(this.runDir, 'storage'),
@@ -201,8 +213,8 @@ export class RealAdmin {
     try {
       await runToCompletion({
         name: `flyteadmin ${args.join(' ')}`,
-        cmd,
-        args: argv,
+        command: cmd,
+        args: [...argv],
         env: this.env(),
         cwd: join(this.runDir, 'cwd'),
         logFile: join(this.runDir, `${String(++this.logSeq).padStart(2, '0')}-${step.replace(/ /g, '-')}.log`),
@@ -221,31 +233,25 @@ export class RealAdmin {
 
   private async startServe(): Promise<void> {
     const { cmd, args } = this.argv(['serve']);
-    const proc = new Managed({
+    const proc = startProcess({
       name: 'flyteadmin serve',
-      cmd,
-      args,
+      command: cmd,
+      args: [...args],
       env: this.env(),
       cwd: join(this.runDir, 'cwd'),
       logFile: join(this.runDir, `${String(++this.logSeq).padStart(2, '0')}-serve.log`),
     });
     this.serveProc = proc;
-    const deadline = Date.now() + (this.opts.readyTimeoutMs ?? 120_000);
-    for (;;) {
-      if (!proc.running) {
-        const e = await proc.exited;
-        throw new AdminStartError('serve', `exited (${describeExit(e)}) before answering`, proc.tail());
-      }
-      try {
-        await this.client.listProjects();
-        break;
-      } catch (err) {
-        if (Date.now() > deadline) {
-          await proc.stop('SIGKILL', 0);
-          throw new AdminStartError('serve', `no gRPC answer on 127.0.0.1:${this.ports.grpc}: ${(err as Error).message}`, proc.tail());
-        }
-        await new Promise((r) => setTimeout(r, 200));
-      }
+    const where = `grpc 127.0.0.1:${this.ports.grpc}`;
+    try {
+      await waitFor('flyteadmin serve to answer ListProjects', this.opts.readyTimeoutMs ?? 120_000, async () => {
+        if (!proc.running) throw new AdminStartError('serve', `exited (${describeExit(await proc.exited)}) before answering`, proc.tail());
+        return this.client.listProjects().then(() => true, (err: Error) => notYet(err.message));
+      }, { where });
+    } catch (err) {
+      if (!(err instanceof WaitTimeout)) throw err;
+      await proc.kill();
+      throw new AdminStartError('serve', err.message, proc.tail());
     }
     this.log(`flyteadmin serve: answering on grpc 127.0.0.1:${this.ports.grpc}, http 127.0.0.1:${this.ports.http}`);
   }
@@ -253,7 +259,7 @@ export class RealAdmin {
   async stopServe(): Promise<void> {
     const p = this.serveProc;
     this.serveProc = undefined;
-    if (p) await p.stop('SIGTERM', 15_000);
+    if (p) await p.stop(15_000);
   }
 
   /**
@@ -262,10 +268,21 @@ export class RealAdmin {
    * fails (an unreachable data plane), FlyteAdmin stays down and AdminStartError says why.
    */
   async restart(topology: Topology = this.topology, endpoints: Readonly<Record<string, string>> = this.endpoints): Promise<void> {
+    this.topology = topology;
+    this.endpoints = endpoints;
+    this.values = undefined;
+    return this.restartServe();
+  }
+
+  /** restart() with a values-override.yaml as given (hand-edited or broken), not rendered from the topology. */
+  async restartWith(valuesOverride: string): Promise<void> {
+    this.values = valuesOverride;
+    return this.restartServe();
+  }
+
+  private async restartServe(): Promise<void> {
     try {
       await this.stopServe();
-      this.topology = topology;
-      this.endpoints = endpoints;
       await this.writeConfig();
       await this.sync();
       await this.startServe();

@@ -9,7 +9,8 @@ import { chmod, chown, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CleanupStack } from '../../lifecycle.ts';
-import { Managed, freePort, runToCompletion } from './proc.ts';
+import { freePort } from '../../util/net.ts';
+import { runToCompletion, startProcess } from '../../util/process.ts';
 
 export interface PostgresOptions {
   cleanup: CleanupStack;
@@ -89,7 +90,7 @@ export async function startPostgres(opts: PostgresOptions): Promise<Postgres> {
   }
   await runToCompletion({
     name: 'initdb',
-    cmd: initdb,
+    command: initdb,
     args: ['-D', data, '-U', user, '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync', '--no-instructions'],
     logFile: join(root, 'initdb.log'),
     cwd: root,
@@ -100,9 +101,9 @@ export async function startPostgres(opts: PostgresOptions): Promise<Postgres> {
   let lastErr: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
-    const proc = new Managed({
+    const proc = startProcess({
       name: 'postgres',
-      cmd: postgresBin,
+      command: postgresBin,
       args: [
         '-D', data, '-p', String(port),
         '-c', 'listen_addresses=127.0.0.1',
@@ -120,12 +121,12 @@ export async function startPostgres(opts: PostgresOptions): Promise<Postgres> {
       await proc.waitForLine(/database system is ready to accept connections/, 60_000);
     } catch (err) {
       lastErr = err;
-      await proc.stop('SIGKILL', 0);
+      await proc.kill();
       if (/could not bind|Address already in use/.test(proc.tail())) continue;
       throw err;
     }
     opts.cleanup.defer(`stop PostgreSQL on 127.0.0.1:${port}`, async () => {
-      await proc.stop('SIGINT', 10_000);
+      await proc.stop(10_000, 'SIGINT');
     });
     const query = (sql: string, db = database) =>
       execFileSync(psql, ['-h', '127.0.0.1', '-p', String(port), '-U', user, '-d', db, '-v', 'ON_ERROR_STOP=1', '-XAtqc', sql], {
@@ -143,7 +144,7 @@ export async function startPostgres(opts: PostgresOptions): Promise<Postgres> {
       root,
       query,
       stop: async () => {
-        await proc.stop('SIGINT', 10_000);
+        await proc.stop(10_000, 'SIGINT');
       },
     };
   }

@@ -3,7 +3,7 @@
 // and the EXECUTION_CLUSTER_LABEL rows the harness wrote through the API. The observation is where the FlyteWorkflow
 // object named after the execution appears (across every data plane) and the cluster FlyteAdmin reports.
 // Any difference is a disagreement, printed with both sides next to each other.
-import { decodeClustersYaml } from '../config.ts';
+import { decodeClustersYaml } from '../../admin/config.ts';
 import {
   ClusterSelector,
   PlacementError,
