@@ -78,6 +78,7 @@ export class ProcessCluster implements Cluster {
   private readonly proxy: TcpProxy;
   private readonly backend: ProcessBackend;
   private procs: ManagedProcess[] = [];
+  private readonly companions: ClusterCompanion[] = [];
   private adminClient: HttpKubeClient | undefined;
   private deleted = false;
 
@@ -123,6 +124,15 @@ export class ProcessCluster implements Cluster {
 
   withToken(credentials: TokenCredentials): KubeClient {
     return new HttpKubeClient({ endpoint: credentials.endpoint, caCert: credentials.caCert, token: credentials.token });
+  }
+
+  /**
+   * A process that lives with this cluster (flytepropeller): started now when the cluster is up, started again
+   * after start(), stopped before the cluster stops, killed with it, and disposed with it.
+   */
+  async attach(c: ClusterCompanion): Promise<void> {
+    this.companions.push(c);
+    if (this.procs.some((p) => p.running)) await c.start();
   }
 
   /** Live child processes (for tests and the bench). */
@@ -206,6 +216,7 @@ export class ProcessCluster implements Cluster {
       await this.waitTokenController(deadline, signal);
       this.timings.tokens = Date.now() - t0;
       this.log(`ready after ${(this.timings.tokens / 1000).toFixed(1)}s (token controller filling Secrets)`);
+      for (const c of this.companions) await c.start();
     } catch (err) {
       await this.stopProcesses(2_000);
       throw err;
@@ -264,7 +275,8 @@ export class ProcessCluster implements Cluster {
   }
 
   private async stopProcesses(graceMs: number): Promise<void> {
-    // Controller-manager first, then the apiserver, then etcd.
+    // Companions first, then the controller-manager, the apiserver, etcd.
+    for (const c of [...this.companions].reverse()) await c.stop(graceMs);
     for (const p of [...this.procs].reverse()) await p.stop(graceMs);
     this.adminClient?.close();
     this.adminClient = undefined;
@@ -277,7 +289,7 @@ export class ProcessCluster implements Cluster {
 
   async kill(): Promise<void> {
     this.log('killing (SIGKILL)');
-    await Promise.all(this.procs.map((p) => p.kill()));
+    await Promise.all([...this.companions.map((c) => c.kill()), ...this.procs.map((p) => p.kill())]);
     this.adminClient?.close();
     this.adminClient = undefined;
   }
@@ -291,10 +303,19 @@ export class ProcessCluster implements Cluster {
     if (this.deleted) return;
     this.deleted = true;
     await this.stopProcesses(this.backend.graceMs);
+    await Promise.allSettled(this.companions.map((c) => c.dispose()));
     await this.proxy.close();
     await rm(this.dir, { recursive: true, force: true });
     this.backend.forget(this);
   }
+}
+
+/** Something that runs beside a cluster's processes and follows its lifecycle. */
+export interface ClusterCompanion {
+  start(): Promise<void>;
+  stop(graceMs: number): Promise<void>;
+  kill(): Promise<void>;
+  dispose(): Promise<void>;
 }
 
 async function createIfAbsent(client: KubeClient, obj: KubeObject): Promise<void> {
