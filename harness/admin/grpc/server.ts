@@ -41,15 +41,15 @@ export interface AdminGrpcServerOptions {
 
 export class AdminGrpcServer {
   readonly ledger: EventLedger;
-  private readonly server = new grpc.Server();
+  private server = new grpc.Server();
   private readonly handlers = new Map<string, Handler>();
   private boundPort = 0;
   private readonly log: (line: string) => void;
-  private readonly opts: AdminGrpcServerOptions;
+  private requestedPort: number;
 
   constructor(store: ExecutionStore, opts: AdminGrpcServerOptions = {}) {
     this.ledger = new EventLedger(store);
-    this.opts = opts;
+    this.requestedPort = opts.port ?? 0;
     this.log = opts.log ?? (() => {});
     this.handle('CreateWorkflowEvent', (buf) => {
       const req = admin.WorkflowExecutionEventRequest.decode(buf);
@@ -128,10 +128,23 @@ export class AdminGrpcServer {
     }
     this.server.addService(definition, impl);
     this.boundPort = await new Promise<number>((resolve, reject) => {
-      this.server.bindAsync(`127.0.0.1:${this.opts.port ?? 0}`, grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port)));
+      this.server.bindAsync(`127.0.0.1:${this.requestedPort}`, grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port)));
     });
     this.log(`admin gRPC (events) listening on ${this.address}`);
     return this.address;
+  }
+
+  /**
+   * FlyteAdmin's pod being replaced: the endpoint is down for `downMs`, then serves again on the same port with the
+   * same state (FlyteAdmin's database). Propeller's event sends fail meanwhile and are retried by propeller.
+   */
+  async restart(downMs: number): Promise<void> {
+    const port = this.boundPort;
+    await this.stop();
+    await new Promise((r) => setTimeout(r, downMs));
+    this.server = new grpc.Server();
+    this.requestedPort = port;
+    await this.start();
   }
 
   /** Stops accepting calls; in-flight calls get 1s, then the server is forced down. */

@@ -171,6 +171,7 @@ export const propellerDay2: Scenario = {
     });
     const name = `dataplane_${ctx.topology.dataPlanes.length + 1}`;
     await addDataPlaneDay2(ctx, name);
+    await ctx.step("FlyteAdmin's pod is replaced: its event endpoint is down for 5 s", () => fleet.server.restart(5_000));
     await ctx.step(`Data Plane Deployment: flytepropeller on ${name}`, async () => {
       await fleet.addPlane(name);
     });

@@ -140,4 +140,27 @@ describe('AdminGrpcServer', () => {
     expect(d.reason).toEqual({ incompatibleCluster: { cluster: 'propeller-x' } });
     expect((await call('GetExecution', new Uint8Array())).err?.code).toBe(grpc.status.UNIMPLEMENTED);
   });
+
+  it('restarts on the same port with the same state (FlyteAdmin pod replaced)', async () => {
+    const store = memoryStore({ e1: { cluster: 'c', phase: 'UNDEFINED' } });
+    server = new AdminGrpcServer(store);
+    const address = await server.start();
+    client = new grpc.Client(address, grpc.credentials.createInsecure());
+    const ev = (phase: number) => admin.WorkflowExecutionEventRequest.encode({ event: { executionId: id('e1'), producerId: 'c', phase } }).finish();
+    expect((await call('CreateWorkflowEvent', ev(2))).err).toBeNull();
+    const down = server.restart(300);
+    await new Promise((r) => setTimeout(r, 100));
+    expect((await call('CreateWorkflowEvent', ev(4))).err?.code).toBe(grpc.status.UNAVAILABLE);
+    await down;
+    expect(server.address).toBe(address);
+    // The client reconnects with backoff, as propeller's does.
+    let again = await call('CreateWorkflowEvent', ev(2));
+    for (let i = 0; i < 50 && again.err?.code === grpc.status.UNAVAILABLE; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      again = await call('CreateWorkflowEvent', ev(2));
+    }
+    expect(again.err?.code).toBe(grpc.status.ALREADY_EXISTS);
+    expect((await call('CreateWorkflowEvent', ev(4))).err).toBeNull();
+    expect(store.rows.e1?.phase).toBe('SUCCEEDED');
+  });
 });
