@@ -62,6 +62,8 @@ export interface WorkflowEvent {
   executionId: ExecutionKey;
   producerId: string;
   phase: WorkflowPhase;
+  /** Where the workflow's outputs are (terminal SUCCEEDED events with the default reference policy). */
+  outputUri?: string;
 }
 
 export interface NodeEvent {
@@ -108,6 +110,8 @@ export function validateCluster(clusterInDb: string, clusterInEvent: string): vo
 /** FlyteAdmin's event handling over a store; keeps node and task execution phases (FlyteAdmin's other tables). */
 export class EventLedger {
   readonly tally: EventTally = { accepted: { workflow: 0, node: 0, task: 0 }, rejected: new Map() };
+  /** outputUri of accepted SUCCEEDED workflow events, by execution name (FlyteAdmin's executions.outputs). */
+  readonly outputs = new Map<string, string>();
   private readonly nodes = new Map<string, NodePhase>();
   private readonly tasks = new Map<string, { phase: TaskPhase; version: number }>();
   private readonly store: ExecutionStore;
@@ -148,6 +152,7 @@ export class EventLedger {
         throw new EventRejection(GrpcCode.FailedPrecondition, `Invalid phase change from aborting to ${ev.phase} for workflow execution ${id}`);
       }
       this.store.setPhase(ev.executionId, ev.phase);
+      if (ev.outputUri) this.outputs.set(ev.executionId.name, ev.outputUri);
       this.tally.accepted.workflow++;
     } catch (err) {
       this.reject('workflow', err);

@@ -59,6 +59,7 @@ export class AdminGrpcServer {
         executionId: executionKey(ev.executionId),
         producerId: ev.producerId ?? '',
         phase: WORKFLOW_PHASES[ev.phase ?? 0] ?? 'UNDEFINED',
+        outputUri: ev.outputUri ?? undefined,
       });
       return admin.WorkflowExecutionEventResponse.encode({}).finish();
     });

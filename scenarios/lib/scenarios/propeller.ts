@@ -1,7 +1,7 @@
 // The guide, day 2 and issue #1929 with real flytepropeller v1.16.8 on every data plane (process backend):
 // executions are run by propeller, task pods are completed without a kubelet, and FlyteAdmin's model learns every
 // phase from propeller's events. "Survived" here means: reached the expected terminal phase.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cacheDir } from '../../../harness/cache.ts';
@@ -9,6 +9,8 @@ import { findHelm, helmTemplate, type ChartRef } from '../../../harness/helm/ind
 import { findFlytePropeller, FLYTEPROPELLER_MISSING } from '../../../harness/propeller/binary.ts';
 import { parseRendered } from '../../../harness/propeller/chart-input.ts';
 import { PropellerFleet } from '../../../harness/propeller/fleet.ts';
+import { localPath } from '../../../harness/propeller/pods.ts';
+import { core } from '../../../harness/admin/real/idl.ts';
 import { FLYTEWORKFLOW_API_VERSION } from '../../../harness/backends/manifests.ts';
 import type { Phase } from '../../../harness/admin/executions.ts';
 import type { Scenario, ScenarioContext } from '../context.ts';
@@ -145,6 +147,21 @@ export const propellerGuide: Scenario = {
       ctx.log(`figures ${JSON.stringify(figures)}`);
     });
     await ctx.step('Check: each FlyteWorkflow is Succeeded in its predicted data plane', () => checkOnRecordedPlane(ctx, r.from, r.to));
+    await ctx.step("Check: the workflow outputs propeller reported are the task's (y = x + 1)", async () => {
+      let checked = 0;
+      for (let i = r.from; i < r.to; i += Math.max(1, Math.floor((r.to - r.from) / 20))) {
+        const row = ctx.world.admin.executions.at(i);
+        const uri = fleet.server.ledger.outputs.get(row.name);
+        if (!ctx.expect(uri !== undefined, `the SUCCEEDED event of ${row.name} carried no outputUri`)) continue;
+        const fw = await ctx.world.dataPlane(row.cluster).admin().get({ apiVersion: FLYTEWORKFLOW_API_VERSION, kind: 'FlyteWorkflow', name: row.name, namespace: ctx.world.admin.namespace(row.project, row.domain) });
+        const x = Number((fw.inputs as { literals: { x: { scalar: { primitive: { integer: string } } } } }).literals.x.scalar.primitive.integer);
+        const out = core.LiteralMap.decode(await readFile(localPath(fleet.storageRoot, uri as string)));
+        const y = Number(out.literals?.y?.scalar?.primitive?.integer ?? NaN);
+        ctx.expect(y === x + 1, `${row.name}: workflow output y = ${y}, want ${x + 1}`);
+        checked++;
+      }
+      ctx.log(`checked the outputs of ${checked} executions`);
+    });
   },
 };
 
