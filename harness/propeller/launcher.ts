@@ -61,6 +61,11 @@ export class Propeller {
     return join(this.opts.dir, 'flytepropeller.log');
   }
 
+  /** Process id of the running propeller (undefined when stopped). */
+  get pid(): number | undefined {
+    return this.proc?.running ? this.proc.pid : undefined;
+  }
+
   get running(): boolean {
     return this.proc?.running ?? false;
   }

@@ -1,12 +1,21 @@
 // Real flytepropeller v1.16.8 on the process backend's data planes: the FlyteWorkflow objects come from propeller's
 // own compiler and builder, propeller runs them, pods are completed without a kubelet, and the phases in
 // FlyteAdmin's model come from propeller's events. Skips with the reason when a binary or the chart is missing.
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { AdminGrpcServer } from '../../harness/admin/grpc/server.ts';
+import { parseRendered, propellerChartObjects } from '../../harness/propeller/chart-input.ts';
+import { Propeller } from '../../harness/propeller/launcher.ts';
+import { render } from '../../harness/render/index.ts';
+import { parseTopology, starterTopologyYaml } from '../../harness/topology/index.ts';
 import { createProcessBackend } from '../../harness/backends/process/index.ts';
 import { findFlytePropeller } from '../../harness/propeller/binary.ts';
 import { buildRequest, FlyteWorkflowFactory, runBuilder, type ExecutionInput } from '../../harness/propeller/workflow.ts';
 import { runScenario } from '../../scenarios/lib/run.ts';
-import { propellerDay2, propellerGuide, propellerIssue1929, propellerUnavailableReason } from '../../scenarios/lib/scenarios/propeller.ts';
+import { propellerDay2, propellerGuide, propellerIssue1929, propellerUnavailableReason, renderDataPlaneChart } from '../../scenarios/lib/scenarios/propeller.ts';
 import type { Scenario } from '../../scenarios/lib/context.ts';
 import { skipTier } from '../support/prereq.ts';
 
@@ -60,4 +69,40 @@ describe.skipIf(skip)('scenarios on real propeller (--backend process)', () => {
   it('guide: 300 executions reach SUCCEEDED on the predicted data plane', () => pass(propellerGuide, 300), 900_000);
   it('day2-add-cluster: RUNNING executions survive the new data plane and the FlyteAdmin restart', () => pass(propellerDay2, 300), 900_000);
   it('issue-1929: a wrong propeller cluster-id gets every event rejected', () => pass(propellerIssue1929, 20), 600_000);
+});
+
+describe.skipIf(skip)('propeller follows its cluster', () => {
+  it('starts with the cluster, dies with it on kill, comes back with start, and goes away with delete', async () => {
+    const backend = createProcessBackend({ log: () => undefined, graceMs: 3_000 });
+    const server = new AdminGrpcServer({ lookup: () => undefined, setPhase: () => undefined });
+    const storage = await mkdtemp(join(tmpdir(), 'flyte-mc-propeller-lifecycle-'));
+    try {
+      await server.start();
+      const c = await backend.createCluster({ name: 'dataplane_1', role: 'data-plane' });
+      const t = parseTopology(starterTopologyYaml({ dataPlanes: 1 }));
+      const values = render(t, { endpoints: { dataplane_1: c.endpoint } }).find((f) => f.path === 'dataplanes/dataplane_1/values-dataplane.yaml')?.content ?? '';
+      const { input, rbac } = propellerChartObjects(parseRendered(await renderDataPlaneChart(values)));
+      await c.admin().apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: input.namespace } });
+      for (const o of rbac) await c.admin().apply({ ...o, metadata: { name: o.metadata.name, ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}) } });
+      const dir = join(storage, 'propeller');
+      const p = new Propeller({ binary: binary as string, host: c, chart: input, adminEndpoint: server.address, storageRoot: join(storage, 'data'), dir });
+      await c.attach({ start: () => p.start(), stop: (g) => p.stop(g), kill: () => p.kill(), dispose: () => p.dispose() });
+      const first = p.pid;
+      expect(first).toBeGreaterThan(0);
+      expect(p.overrides.map((o) => o.key)).toContain('propeller.kube-config');
+      await c.kill();
+      expect(p.running).toBe(false);
+      await c.start();
+      expect(p.pid).toBeGreaterThan(0);
+      expect(p.pid).not.toBe(first);
+      await c.delete();
+      expect(p.running).toBe(false);
+      expect(existsSync(dir)).toBe(false);
+      expect(() => process.kill(first as number, 0)).toThrow();
+    } finally {
+      await server.stop();
+      await backend.dispose();
+      await rm(storage, { recursive: true, force: true });
+    }
+  }, 240_000);
 });

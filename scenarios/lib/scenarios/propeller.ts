@@ -42,14 +42,19 @@ export interface PropellerRunOptions {
 }
 
 /** `helm template flyte-core-data <chart> --values values-dataplane.yaml --values <render>/dataplanes/<dp>/values-dataplane.yaml`. */
-async function renderDataPlane(ctx: ScenarioContext, dp: string, extraValues: string | undefined): Promise<string> {
+function renderDataPlane(ctx: ScenarioContext, dp: string, extraValues: string | undefined): Promise<string> {
+  return renderDataPlaneChart(renderFiles(ctx).get(`dataplanes/${dp}/values-dataplane.yaml`) ?? '', extraValues);
+}
+
+/** The real chart rendered with one data plane's values-dataplane.yaml (and extra values after it). */
+export async function renderDataPlaneChart(valuesDataplane: string, extraValues?: string): Promise<string> {
   const helm = await findHelm();
   if (!helm) throw new Error('helm is not installed');
   const dir = await mkdtemp(join(tmpdir(), 'flyte-mc-dp-values-'));
   try {
     const chart: ChartRef = { kind: 'dir', path: flyteCoreChartDir() };
     const values = join(dir, 'values-dataplane.yaml');
-    await writeFile(values, renderFiles(ctx).get(`dataplanes/${dp}/values-dataplane.yaml`) ?? '');
+    await writeFile(values, valuesDataplane);
     const files = [join(flyteCoreChartDir(), 'values-dataplane.yaml'), values];
     if (extraValues) {
       await writeFile(join(dir, 'extra.yaml'), extraValues);
