@@ -9,6 +9,7 @@ import { isTerminal, type Phase } from '../admin/executions.ts';
 import type { ProcessCluster } from '../backends/process/backend.ts';
 import type { KubeObject } from '../backends/types.ts';
 import { makeTempDir } from '../fsutil.ts';
+import { TcpProxy } from '../backends/process/net.ts';
 import type { World } from '../world.ts';
 import { propellerChartObjects } from './chart-input.ts';
 import type { Override } from './config.ts';
@@ -101,11 +102,13 @@ export class PropellerFleet {
     const admin = cluster.admin();
     await admin.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: input.namespace } });
     for (const obj of rbac) await admin.apply(stripHelm(obj));
+    // propeller's events cross the network between its data plane and the control plane: a partition cuts them.
+    const toAdmin = await TcpProxy.start(Number(this.server.address.split(':')[1]));
     const propeller = new Propeller({
       binary: this.opts.binary,
       host: cluster,
       chart: input,
-      adminEndpoint: this.server.address,
+      adminEndpoint: `127.0.0.1:${toAdmin.port}`,
       storageRoot: this.storageRoot,
       dir: await makeTempDir(`propeller-${name.replace(/[^a-z0-9-]/gi, '-')}`),
       log: this.log,
@@ -129,7 +132,9 @@ export class PropellerFleet {
       dispose: async () => {
         completer.stop();
         await propeller.dispose();
+        await toAdmin.close();
       },
+      partition: (cut) => toAdmin.setCut(cut),
     });
     return propeller;
   }

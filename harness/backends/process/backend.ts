@@ -297,6 +297,7 @@ export class ProcessCluster implements Cluster {
   async partition(cut: boolean): Promise<void> {
     this.log(cut ? 'partitioned from the control plane' : 'partition healed');
     this.proxy.setCut(cut);
+    for (const c of this.companions) c.partition?.(cut);
   }
 
   async delete(): Promise<void> {
@@ -316,6 +317,8 @@ export interface ClusterCompanion {
   stop(graceMs: number): Promise<void>;
   kill(): Promise<void>;
   dispose(): Promise<void>;
+  /** The cluster is cut off from the control plane (or healed): cut what the companion sends there too. */
+  partition?(cut: boolean): void;
 }
 
 async function createIfAbsent(client: KubeClient, obj: KubeObject): Promise<void> {

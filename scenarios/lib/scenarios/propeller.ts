@@ -208,6 +208,17 @@ export const propellerDay2: Scenario = {
       ctx.expect(phases.get(victim) === 'ABORTED', `propeller's ABORTED event should close ${victim}, got ${phases.get(victim)}`);
     });
     const after = await ctx.step(`Submit workflows after day 2 (${ctx.opts.executions - half})`, () => workloadPhase(ctx, 'after day 2', ctx.opts.executions - half));
+    await ctx.step('Partition dataplane_1 from the control plane for 10 s (its propeller cannot send events meanwhile)', async () => {
+      const dp1 = ctx.world.dataPlane('dataplane_1');
+      const accepted = () => fleet.server.ledger.tally.accepted.workflow + fleet.server.ledger.tally.accepted.node + fleet.server.ledger.tally.accepted.task;
+      await dp1.partition(true);
+      try {
+        await ctx.world.elapse(10_000);
+      } finally {
+        await dp1.partition(false);
+      }
+      ctx.log(`events accepted so far: ${accepted()}`);
+    });
     await ctx.step('Wait for every execution to finish', async () => {
       const all = namesOf(ctx, before.from, after.to);
       await fleet.waitTerminal(all, 180_000 + all.length * 400, ctx.opts.signal);
