@@ -3,8 +3,10 @@
 // task's outputs (outputs.pb, a flyteidl LiteralMap) under the pod's --output-prefix in local storage, so propeller
 // can finish the node. Durations and the outcome come from the execution's annotations, which propeller copies to
 // its pods: flyte-mc.io/pending-ms, flyte-mc.io/run-ms, flyte-mc.io/exit-code.
-// Chosen over kwok: kwok needs a scheduler to bind pods (kube-lite has none), writes no task outputs, and costs a
-// second 7-minute, 1.3 GB build and a 123 MB binary; this is one poll per data plane.
+// Chosen over kwok (sigs.k8s.io/kwok v0.7.0), measured on one kube-lite cluster with 100 pods: kwok ran them all
+// to Running in 1.2 s with a 62 MiB process, this completer in 1.3 s with no process (+13 MiB in the harness); but
+// kwok only manages pods bound to its fake nodes (kube-lite has no scheduler), writes no task outputs, needs Stage
+// resources for completion, and costs a second build (7 min, 970 MiB peak on 2 cores, 64 MiB binary).
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type Long from 'long';
