@@ -111,6 +111,8 @@ export class FlyteAdmin implements FlyteAdminApi {
   private readonly log: (line: string) => void;
   private generation = 0;
   private readonly fwCache = new Map<string, { ns: string; labels: Record<string, string> }>();
+  /** Set when real propellers run on the data planes (see attachPropeller). */
+  private propeller: PropellerAttachment | undefined;
   /** The syncresources pod's "already applied" cache: namespace/template → checksum. */
   private readonly syncCache = new Map<string, string>();
 
@@ -351,6 +353,15 @@ export class FlyteAdmin implements FlyteAdminApi {
     this.syncCache.clear();
   }
 
+  /**
+   * Real propellers run the FlyteWorkflow objects: phases then come from their events (harness/admin/grpc), so an
+   * execution is created QUEUED (FlyteAdmin's UNDEFINED) and TerminateExecution leaves it ABORTING until propeller's
+   * ABORTED event, as in FlyteAdmin; and the objects are the builder's, not the trimmed ones.
+   */
+  attachPropeller(p: PropellerAttachment): void {
+    this.propeller = p;
+  }
+
   // ---- executions ----------------------------------------------------------------------------------------------
 
   namespace(project: string, domain: string): string {
@@ -398,13 +409,15 @@ export class FlyteAdmin implements FlyteAdminApi {
     if (!label && req.parent) label = this.mustGet(req.parent).label;
     const workflow = req.singleTask ? `.flytegen.${req.workflow}` : req.workflow;
     let cluster = '';
-    let phase: Phase = 'RUNNING';
+    let phase: Phase = this.propeller ? 'QUEUED' : 'RUNNING';
     let error = '';
     try {
       cluster = proc.selector.pick({ name, label, project: req.project, domain: req.domain, workflow }, this.attributes.resolver);
       const client = proc.clients.get(cluster) as KubeClient;
+      const namespace = this.namespace(req.project, req.domain);
+      const obj = this.propeller ? await this.propeller.flyteWorkflow({ name, project: req.project, domain: req.domain, workflow, namespace }) : this.flyteWorkflow(name, req.project, req.domain, workflow);
       try {
-        await client.create(this.flyteWorkflow(name, req.project, req.domain, workflow));
+        await client.create(obj);
       } catch (err) {
         if (!(err instanceof KubeApiError && err.status === 409)) throw new Error(`failed to create workflow in propeller ${errorMessage(err)}`);
       }
@@ -469,7 +482,7 @@ export class FlyteAdmin implements FlyteAdminApi {
       this.executions.setPhase(i, 'ABORTING', msg);
       throw new AdminError('Internal', msg);
     }
-    this.executions.setPhase(i, 'ABORTED', '');
+    this.executions.setPhase(i, this.propeller ? 'ABORTING' : 'ABORTED', '');
     return this.executions.at(i);
   }
 
@@ -525,6 +538,12 @@ export function labelValue(s: string): string {
     .replace(/^[^A-Za-z0-9]+/, '')
     .slice(0, 63)
     .replace(/[^A-Za-z0-9]+$/, '');
+}
+
+/** What the model needs when real propellers run its executions. */
+export interface PropellerAttachment {
+  /** The FlyteWorkflow object FlyteAdmin would create for this execution (harness/propeller/workflow.ts). */
+  flyteWorkflow(e: { name: string; project: string; domain: string; workflow: string; namespace: string }): Promise<KubeObject> | KubeObject;
 }
 
 class StartError extends Error {

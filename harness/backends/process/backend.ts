@@ -58,6 +58,7 @@ export class ProcessCluster implements Cluster {
   private readonly proxy: TcpProxy;
   private readonly backend: ProcessBackend;
   private procs: ManagedProcess[] = [];
+  private readonly companions: ClusterCompanion[] = [];
   private adminClient: HttpKubeClient | undefined;
   private deleted = false;
 
@@ -108,6 +109,15 @@ export class ProcessCluster implements Cluster {
   /** Admin kubeconfig for tools on the host (helm); a secret: write it 0600. */
   kubeconfig(): string {
     return kubeconfig(this.directEndpoint, this.pki.caCert, this.pki.adminCert, this.pki.adminKey, 'flyte-mc-admin');
+  }
+
+  /**
+   * A process that lives with this cluster (flytepropeller): started now when the cluster is up, started again
+   * after start(), stopped before the cluster stops, killed with it, and disposed with it.
+   */
+  async attach(c: ClusterCompanion): Promise<void> {
+    this.companions.push(c);
+    if (this.procs.some((p) => p.running)) await c.start();
   }
 
   /** Live child processes (for tests and the bench). */
@@ -197,6 +207,7 @@ export class ProcessCluster implements Cluster {
       });
       this.timings.tokens = Date.now() - t0;
       this.log(`ready after ${(this.timings.tokens / 1000).toFixed(1)}s (token controller filling Secrets)`);
+      for (const c of this.companions) await c.start();
     } catch (err) {
       await this.stopProcesses(2_000);
       throw err;
@@ -213,7 +224,8 @@ export class ProcessCluster implements Cluster {
   }
 
   private async stopProcesses(graceMs: number): Promise<void> {
-    // Controller-manager first, then the apiserver, then etcd.
+    // Companions first, then the controller-manager, the apiserver, etcd.
+    for (const c of [...this.companions].reverse()) await c.stop(graceMs);
     for (const p of [...this.procs].reverse()) await p.stop(graceMs);
     this.adminClient?.close();
     this.adminClient = undefined;
@@ -226,7 +238,7 @@ export class ProcessCluster implements Cluster {
 
   async kill(): Promise<void> {
     this.log('killing (SIGKILL)');
-    await Promise.all(this.procs.map((p) => p.kill()));
+    await Promise.all([...this.companions.map((c) => c.kill()), ...this.procs.map((p) => p.kill())]);
     this.adminClient?.close();
     this.adminClient = undefined;
   }
@@ -234,16 +246,28 @@ export class ProcessCluster implements Cluster {
   private async setPartition(cut: boolean): Promise<void> {
     this.log(cut ? 'partitioned from the control plane' : 'partition healed');
     this.proxy.setCut(cut);
+    for (const c of this.companions) c.partition?.(cut);
   }
 
   async delete(): Promise<void> {
     if (this.deleted) return;
     this.deleted = true;
     await this.stopProcesses(this.backend.graceMs);
+    await Promise.allSettled(this.companions.map((c) => c.dispose()));
     await this.proxy.close();
     await rm(this.dir, { recursive: true, force: true });
     this.backend.forget(this);
   }
+}
+
+/** Something that runs beside a cluster's processes and follows its lifecycle. */
+export interface ClusterCompanion {
+  start(): Promise<void>;
+  stop(graceMs: number): Promise<void>;
+  kill(): Promise<void>;
+  dispose(): Promise<void>;
+  /** The cluster is cut off from the control plane (or healed): cut what the companion sends there too. */
+  partition?(cut: boolean): void;
 }
 
 export class ProcessBackend implements Backend {
