@@ -2,13 +2,13 @@
 // credentials directory FlyteAdmin reads (what the chart mounts from the cluster-credentials Secret at
 // /var/run/credentials), and the FlyteAdmin model. Everything it starts is registered with a CleanupStack, so
 // it goes away on success, failure and Ctrl-C.
-import { rm, writeFile, chmod, readdir, unlink } from 'node:fs/promises';
+import { writeFile, chmod, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FlyteAdmin, type ProjectSpec, type StartAttempt } from './admin/model.ts';
 import { createBackend, type BackendFactoryOptions } from './backends/index.ts';
 import { KubeApiError, type Backend, type Cluster, type KubeClient, type TokenCredentials } from './backends/types.ts';
 import { wrap } from './errors.ts';
-import { makeTempDir } from './fsutil.ts';
+import { makeSecretDir } from './fsutil.ts';
 import { CleanupStack, type CleanupReport } from './lifecycle.ts';
 
 export const CONTROL_PLANE_NAMESPACE = 'flyte';
@@ -34,6 +34,9 @@ export interface WorldOptions {
   /** Seed of generated execution names. @defaultValue 0 */
   seed?: number | string;
 }
+
+/** Credentials dirs whose cleanup ran; a World never writes into one again. */
+const credentialsRemoved = new Set<string>();
 
 export class World {
   readonly backend: Backend;
@@ -92,9 +95,14 @@ export class World {
       const reason = await backend.unavailableReason();
       if (reason) throw new Error(`backend ${backend.info.name} is not available: ${reason}`);
       cleanup.defer(`dispose backend ${backend.info.name}`, () => backend.dispose());
-      const credentialsDir = await makeTempDir('credentials');
-      await chmod(credentialsDir, 0o700);
-      cleanup.defer('remove credentials dir', () => rm(credentialsDir, { recursive: true, force: true }));
+      // Created and registered in one synchronous step, removed synchronously (also on a forced exit): the tokens
+      // in it never outlive the process.
+      const secrets = makeSecretDir('credentials');
+      const credentialsDir = secrets.path;
+      cleanup.defer('remove credentials dir', () => {
+        credentialsRemoved.add(credentialsDir);
+        secrets.remove();
+      });
       const cpName = opts.controlPlane ?? 'controlplane';
       const controlPlane = await World.startCluster(backend, cleanup, cpName, 'control-plane', opts.signal);
       const world = new World({
@@ -199,6 +207,9 @@ export class World {
       if (!(err instanceof KubeApiError && err.status === 404)) throw wrap(err, `read secret ${namespace}/${secretName}`);
     }
     const keys = Object.keys(data).filter((k) => /^[-._a-zA-Z0-9]+$/.test(k));
+    // After cleanup removed the dir (Ctrl-C), writing would recreate nothing but must not be tried either.
+    this.signal?.throwIfAborted();
+    if (credentialsRemoved.has(this.credentialsDir)) throw new Error('the credentials dir was removed (cleanup ran)');
     for (const f of await readdir(this.credentialsDir)) if (!keys.includes(f)) await unlink(join(this.credentialsDir, f));
     for (const k of keys) {
       const p = join(this.credentialsDir, k);

@@ -5,7 +5,7 @@ import { liveEntries } from './shared.ts';
 
 export const labelDead: Rule = {
   code: 'FMC108',
-  severity: 'warning',
+  severity: 'error', // changes placement: see SEVERITY_POLICY in lint/types.ts
   summary: 'label with no enabled, known cluster: FlyteAdmin drops it and its executions fall back silently',
   hint: 'point the label at an enabled cluster, or remove the label and the ECL rows that use it',
   ref: '§1.5, §9.11',

@@ -5,7 +5,7 @@ import { eclRow, fieldPath, str } from './ecl.ts';
 
 export const eclEmptyValue: Rule = {
   code: 'FMC304',
-  severity: 'warning',
+  severity: 'error', // changes placement: see SEVERITY_POLICY in lint/types.ts
   summary: 'ECL value is empty: the row resolves no label and hides broader rows (e.g. the project-domain one)',
   hint: 'set value to a label, or delete the row with flytectl delete execution-cluster-label',
   ref: '§1.6, §4',

@@ -5,7 +5,7 @@ import { eclRow, str } from './ecl.ts';
 
 export const eclDuplicateTarget: Rule = {
   code: 'FMC305',
-  severity: 'warning',
+  severity: 'error', // changes placement: see SEVERITY_POLICY in lint/types.ts
   summary: 'two ECL files target the same project/domain/workflow: the later update replaces the earlier',
   hint: 'keep one file per project, project-domain or workflow',
   ref: '§6, §4',
