@@ -101,6 +101,8 @@ export interface Rule {
   hint: string;
   /** Facts-doc reference (e.g. `§9.17`), shown by `flyte-mc lint --rules`. */
   ref: string;
+  /** A finding of this rule has this lower severity when the condition holds (shown by --rules). */
+  lower?: { severity: Severity; when: string };
   check(input: LintInput): Finding[];
 }
 

@@ -45,7 +45,7 @@ async function readArtifact(path: string, kind?: ArtifactFile['kind'], cluster?:
 
 /** Findings of a positional file, whose kind comes from its content; unknown content is bad input (exit 2). */
 function lintPositional(f: ArtifactFile): { topology?: Finding[]; artifact?: ArtifactFile } {
-  if (f.content.includes('\u0000')) throw new InputError(`cannot tell what ${f.path} is (binary content); use ${KIND_FLAGS}`, { file: f.path });
+  if (f.content.includes('\u0000')) throw new InputError(`cannot tell what ${f.path} is; use ${KIND_FLAGS} (it holds binary content)`, { file: f.path });
   const kind = detectContentKind(f.path, parseArtifactDocs(f.path, f.content));
   if (kind === 'topology') return { topology: lintTopology(parseTopology(f.content, f.path)) };
   if (kind === 'manifests') throw new InputError('is rendered Kubernetes manifests; lint checks the values, Secret, ECL and trust-policy files they come from', { file: f.path });
@@ -79,7 +79,8 @@ export const lintCommand: Command = {
     if (!LEVELS.includes(failOn)) throw new UsageError(`--fail-on must be error, warning or info, got "${values['fail-on']}"`);
     if (values.rules) {
       const width = Math.max(...rules.map((r) => r.severity.length));
-      io.stdout(`${SEVERITY_POLICY}\n${rules.map((r) => `${r.code} ${r.severity.padEnd(width)} ${r.summary} [${r.ref}]\n    hint: ${r.hint}\n`).join('')}`);
+      const lower = (r: (typeof rules)[number]) => (r.lower ? `    ${r.lower.severity} when ${r.lower.when}\n` : '');
+      io.stdout(`${SEVERITY_POLICY}\n${rules.map((r) => `${r.code} ${r.severity.padEnd(width)} ${r.summary} [${r.ref}]\n${lower(r)}    hint: ${r.hint}\n`).join('')}`);
       return 0;
     }
     const flagged = [values.values, values.secret, values.ecl, values['trust-policy'], values['dataplane-values']].some((v) => v && v.length > 0);
