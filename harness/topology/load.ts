@@ -203,9 +203,9 @@ export function parseJson(text: string, file: string): unknown {
       const before = text.slice(0, Number(pos[1])).split('\n');
       line = before.length;
       column = (before[before.length - 1] as string).length + 1;
-    } else if (/^Unexpected token '(.)'/.test(msg)) {
+    } else if (/^Unexpected token '(.+?)'/.test(msg)) {
       // No position in this V8 message: the first occurrence of the token is where it went wrong in practice.
-      const i = Math.max(0, text.indexOf(/^Unexpected token '(.)'/.exec(msg)![1]!));
+      const i = Math.max(0, text.indexOf(/^Unexpected token '(.+?)'/.exec(msg)![1]!));
       const before = text.slice(0, i).split('\n');
       line = before.length;
       column = (before[before.length - 1] as string).length + 1;
@@ -214,7 +214,12 @@ export function parseJson(text: string, file: string): unknown {
       line = all.length;
       column = (all[all.length - 1] as string).length + 1;
     }
-    const what = msg.replace(/,? ?"[^"]*"\.\.\. is not valid JSON$/, '').replace(/ in JSON at position.*$/, '').replace(/\s*\(line \d+ column \d+\)$/, '');
+    // V8 quotes the text around the error ("...eyJ..." is not valid JSON): never echo input, it may be a token.
+    const what = msg
+      .replace(/,\s*".*" is not valid JSON$/s, '')
+      .replace(/ in JSON at position.*$/s, '')
+      .replace(/\s*\(line \d+ column \d+\)$/, '')
+      .replace(/^Unexpected token '([^']*)'/, (_m, c: string) => (/^[\x21-\x7e]$/.test(c) ? `Unexpected token '${c}'` : 'Unexpected character'));
     throw new InputError(`invalid JSON: ${what}`, { file, line, column });
   }
 }
