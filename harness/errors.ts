@@ -35,6 +35,26 @@ export class UsageError extends InputError {
   }
 }
 
+/** The abort reason of a Ctrl-C (SIGINT) or SIGTERM: the command stops at its next step, cleans up, exits 130. */
+export class Interrupted extends Error {
+  constructor(signal = 'SIGINT') {
+    super(`interrupted by ${signal}`);
+    this.name = 'Interrupted';
+  }
+}
+
+/** The abort reason when stdout or stderr is a closed pipe (`| head -1`): stop quietly, clean up. */
+export class OutputClosed extends Error {
+  constructor(stream: string) {
+    super(`${stream} closed (EPIPE)`);
+    this.name = 'OutputClosed';
+  }
+}
+
+/** Exit status after an interrupt (128 + SIGINT), and after a closed output pipe (128 + SIGPIPE, as if killed by it). */
+export const EXIT_INTERRUPTED = 130;
+export const EXIT_PIPE_CLOSED = 141;
+
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }

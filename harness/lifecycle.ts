@@ -8,33 +8,43 @@ export interface CleanupReport {
 
 export class CleanupStack {
   private readonly steps: { name: string; fn: () => Promise<void> | void }[] = [];
-  private running: Promise<CleanupReport[]> | undefined;
+  private readonly reports: CleanupReport[] = [];
+  private draining: Promise<void> | undefined;
+  private started = false;
 
-  /** Registers a teardown step; it runs before the steps registered earlier. */
+  /**
+   * Registers a teardown step; it runs before the steps registered earlier. Once cleanup has started (Ctrl-C while
+   * something is still starting), a late step runs right away: what was created after the interrupt goes too.
+   */
   defer(name: string, fn: () => Promise<void> | void): void {
-    if (this.running) throw new Error(`cleanup already started; cannot register "${name}"`);
     this.steps.push({ name, fn });
+    if (this.started) void this.run();
   }
 
+  /** Steps not yet run. */
   get size(): number {
     return this.steps.length;
   }
 
-  /** Runs every step once (later calls return the same result), last registered first. */
+  /** Runs every registered step once, last registered first; resolves when none is left, with all reports so far. */
   run(): Promise<CleanupReport[]> {
-    this.running ??= (async () => {
-      const reports: CleanupReport[] = [];
-      for (const step of [...this.steps].reverse()) {
-        try {
-          await step.fn();
-          reports.push({ name: step.name });
-        } catch (err) {
-          reports.push({ name: step.name, error: (err as Error).message ?? String(err) });
-        }
+    this.started = true;
+    this.draining ??= this.drain();
+    return this.draining.then(() => [...this.reports]);
+  }
+
+  private async drain(): Promise<void> {
+    await null; // `draining` is assigned before the loop can end and clear it
+    for (let step = this.steps.pop(); step; step = this.steps.pop()) {
+      try {
+        await step.fn();
+        this.reports.push({ name: step.name });
+      } catch (err) {
+        this.reports.push({ name: step.name, error: (err as Error).message ?? String(err) });
       }
-      return reports;
-    })();
-    return this.running;
+    }
+    // Same tick as the last pop(): a step deferred from now on starts a new drain.
+    this.draining = undefined;
   }
 
   /**
@@ -43,7 +53,8 @@ export class CleanupStack {
    */
   bindTo(signal: AbortSignal, onExit?: () => void): () => void {
     const onAbort = () => void this.run();
-    signal.addEventListener('abort', onAbort, { once: true });
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
     const exitHook = () => onExit?.();
     if (onExit) process.once('exit', exitHook);
     return () => {

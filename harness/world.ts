@@ -2,13 +2,13 @@
 // credentials directory FlyteAdmin reads (what the chart mounts from the cluster-credentials Secret at
 // /var/run/credentials), and the FlyteAdmin model. Everything it starts is registered with a CleanupStack, so
 // it goes away on success, failure and Ctrl-C.
-import { chmod, readdir, rm, unlink, writeFile } from 'node:fs/promises';
+import { chmod, readdir, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FlyteAdmin, type AdminStart, type ProjectSpec, type StartAttempt } from './admin/model.ts';
 import { createBackend, type BackendFactoryOptions } from './backends/index.ts';
 import { KubeApiError, type Backend, type Cluster, type KubeClient, type KubeObject, type TokenCredentials } from './backends/types.ts';
 import { wrap } from './errors.ts';
-import { makeTempDir } from './fsutil.ts';
+import { makeSecretDir } from './fsutil.ts';
 import { CleanupStack, type CleanupReport } from './lifecycle.ts';
 import { InputError } from './errors.ts';
 import type { ValuesFile } from './helm/flyte-chart.ts';
@@ -44,6 +44,9 @@ export interface WorldOptions {
   /** How the flyte-core releases are rendered: the real chart, or (default) the built-in chart model. */
   releases?: FlyteReleases;
 }
+
+/** Credentials dirs whose cleanup ran; a World never writes into one again. */
+const credentialsRemoved = new Set<string>();
 
 export class World {
   readonly backend: Backend;
@@ -113,9 +116,14 @@ export class World {
       const reason = await backend.unavailableReason();
       if (reason) throw new Error(`backend ${backend.info.name} is not available: ${reason}`);
       cleanup.defer(`dispose backend ${backend.info.name}`, () => backend.dispose());
-      const credentialsDir = await makeTempDir('credentials');
-      await chmod(credentialsDir, 0o700);
-      cleanup.defer('remove credentials dir', () => rm(credentialsDir, { recursive: true, force: true }));
+      // Created and registered in one synchronous step, removed synchronously (also on a forced exit): the tokens
+      // in it never outlive the process.
+      const secrets = makeSecretDir('credentials');
+      const credentialsDir = secrets.path;
+      cleanup.defer('remove credentials dir', () => {
+        credentialsRemoved.add(credentialsDir);
+        secrets.remove();
+      });
       const cpName = opts.controlPlane ?? 'controlplane';
       const controlPlane = await World.startCluster(backend, cleanup, cpName, 'control-plane', opts.signal);
       const world = new World({
@@ -220,6 +228,9 @@ export class World {
     const s = secrets.find((x) => x.metadata.name === secretName);
     const data = (s?.data as Record<string, string> | undefined) ?? {};
     const keys = Object.keys(data).filter((k) => /^[-._a-zA-Z0-9]+$/.test(k));
+    // After cleanup removed the dir (Ctrl-C), writing would recreate nothing but must not be tried either.
+    this.signal?.throwIfAborted();
+    if (credentialsRemoved.has(this.credentialsDir)) throw new Error('the credentials dir was removed (cleanup ran)');
     for (const f of await readdir(this.credentialsDir)) if (!keys.includes(f)) await unlink(join(this.credentialsDir, f));
     for (const k of keys) {
       const p = join(this.credentialsDir, k);
@@ -273,13 +284,12 @@ export class World {
     await this.applyRelease(cluster, objects);
   }
 
-  /** A 0700 directory for kubeconfigs and helm's home, removed with the World. */
+  /** A 0700 directory for admin kubeconfigs (secrets) and helm's home, removed like the credentials dir. */
   private async toolDir(): Promise<string> {
-    if (!this.tools) {
-      const dir = await makeTempDir('helm');
-      await chmod(dir, 0o700);
-      this.cleanup.defer('remove helm dir', () => rm(dir, { recursive: true, force: true }));
-      this.tools = dir;
+    if (this.tools === undefined) {
+      const dir = makeSecretDir('helm');
+      this.cleanup.defer('remove helm dir', () => dir.remove());
+      this.tools = dir.path;
     }
     return this.tools;
   }

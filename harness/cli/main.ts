@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // flyte-mc: render, lint, place and simulate Flyte multi-cluster deployments.
-import { InputError, UsageError } from '../errors.ts';
+import { EXIT_INTERRUPTED, EXIT_PIPE_CLOSED, InputError, Interrupted, OutputClosed, UsageError } from '../errors.ts';
 import type { Command, Io } from './command.ts';
 import { commands } from './commands/index.ts';
 
@@ -38,40 +38,69 @@ export async function main(argv: string[], io: Io): Promise<number> {
     io.stdout(cmd.usage);
     return 0;
   }
+  let code: number;
   try {
-    return await cmd.run(rest, io);
+    code = await cmd.run(rest, io);
   } catch (err) {
-    if (err instanceof UsageError) {
-      io.stderr(`flyte-mc ${cmd.name}: ${err.message}\n\n${cmd.usage}`);
-      return 2;
-    }
-    if (err instanceof InputError) {
-      io.stderr(`flyte-mc ${cmd.name}: ${err.format()}\n`);
-      return 2;
-    }
-    const detail = process.env.FLYTE_MC_DEBUG ? `\n${(err as Error).stack ?? ''}` : '';
-    io.stderr(`flyte-mc ${cmd.name}: ${(err as Error).message ?? String(err)}${detail}\n`);
-    return 1;
+    code = io.signal.aborted ? EXIT_INTERRUPTED : report(cmd, err, io);
   }
+  // An interrupt wins over whatever the command made of it (an ECONNREFUSED from an emulator that cleanup stopped,
+  // a scenario failed at its next step): the run was cut short, say so, and exit 130.
+  if (io.signal.aborted) {
+    if (io.signal.reason instanceof OutputClosed) return EXIT_PIPE_CLOSED;
+    io.stderr(`flyte-mc ${cmd.name}: interrupted; cleaned up\n`);
+    return EXIT_INTERRUPTED;
+  }
+  return code;
+}
+
+function report(cmd: Command, err: unknown, io: Io): number {
+  if (err instanceof UsageError) {
+    io.stderr(`flyte-mc ${cmd.name}: ${err.message}\n\n${cmd.usage}`);
+    return 2;
+  }
+  if (err instanceof InputError) {
+    io.stderr(`flyte-mc ${cmd.name}: ${err.format()}\n`);
+    return 2;
+  }
+  const detail = process.env.FLYTE_MC_DEBUG ? `\n${(err as Error).stack ?? ''}` : '';
+  io.stderr(`flyte-mc ${cmd.name}: ${(err as Error).message ?? String(err)}${detail}\n`);
+  return 1;
+}
+
+/**
+ * The process streams, made safe for `| head -1`: a closed pipe (EPIPE) on stdout or stderr aborts the run quietly
+ * (cleanup still runs) and later writes to that stream are dropped.
+ */
+function processIo(controller: AbortController): Io {
+  const closed = new Set<NodeJS.WriteStream>();
+  const guard = (name: string, stream: NodeJS.WriteStream) => {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      closed.add(stream);
+      if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') return;
+      if (!controller.signal.aborted) controller.abort(new OutputClosed(name));
+    });
+    return (text: string) => {
+      if (closed.has(stream) || stream.destroyed) return;
+      stream.write(text);
+    };
+  };
+  return { stdout: guard('stdout', process.stdout), stderr: guard('stderr', process.stderr), signal: controller.signal };
 }
 
 if (import.meta.main) {
   const controller = new AbortController();
+  const io = processIo(controller);
   let interrupts = 0;
   const onSignal = (sig: NodeJS.Signals) => {
     interrupts++;
-    if (interrupts > 1) process.exit(130);
-    process.stderr.write(`\nflyte-mc: ${sig} received, cleaning up (press Ctrl-C again to force)\n`);
-    controller.abort(new Error(`interrupted by ${sig}`));
+    // Second signal: exit now. The 'exit' hooks still remove secret dirs and kill child process groups.
+    if (interrupts > 1) process.exit(EXIT_INTERRUPTED);
+    if (controller.signal.aborted) return;
+    io.stderr(`\nflyte-mc: ${sig} received, stopping at the next step and cleaning up (press Ctrl-C again to force)\n`);
+    controller.abort(new Interrupted(sig));
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const io: Io = {
-    stdout: (t) => process.stdout.write(t),
-    stderr: (t) => process.stderr.write(t),
-    signal: controller.signal,
-  };
-  const code = await main(process.argv.slice(2), io);
-  // Interrupted is 130 (128 + SIGINT) whatever the abort made the command fail with (e.g. its emulator already gone).
-  process.exitCode = controller.signal.aborted ? 130 : code;
+  process.exitCode = await main(process.argv.slice(2), io);
 }

@@ -91,3 +91,4 @@ export function formatJson(findings: readonly Finding[]): string {
 export { rules } from './rules/index.ts';
 export { buildInput, detectKind, type ArtifactFile } from './input.ts';
 export type { ArtifactKind, Finding, LintInput, Rule, Severity } from './types.ts';
+export { SEVERITY_POLICY } from './types.ts';

@@ -1,14 +1,16 @@
 // Turns artifact files into LintInput: parses YAML (every document, with line numbers) and JSON, detects each
 // file's kind from its path and content unless it is given, and decodes FlyteAdmin's clusters section.
-import { InputError } from '../errors.ts';
 import { decodeClustersConfig } from '../admin/config.ts';
-import { YamlSource } from '../topology/load.ts';
+import { parseJson, YamlSource } from '../topology/load.ts';
 import type { Topology } from '../topology/index.ts';
 import type { ArtifactKind, Doc, LintInput, PolicyArtifact, TextArtifact } from './types.ts';
 import { getIn, isObj } from './util.ts';
 import { adminPodFromObjects } from '../flyte/admin-pod.ts';
 import { parseManifests } from '../flyte/manifests.ts';
 import { propellerFromObjects } from '../flyte/propeller.ts';
+
+/** Kinds `lint FILE` tells apart; a topology is linted as a whole (render, then lint), not as an artifact. */
+export type ContentKind = ArtifactKind | 'topology';
 
 export interface ArtifactFile {
   path: string;
@@ -45,15 +47,7 @@ export function parseYamlDocs(text: string, file: string): Doc[] {
 }
 
 export function parseJsonDoc(text: string, file: string): Doc {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (err) {
-    const msg = (err as Error).message;
-    const pos = /position (\d+)/.exec(msg);
-    const line = pos ? text.slice(0, Number(pos[1])).split('\n').length : undefined;
-    throw new InputError(`invalid JSON: ${msg.replace(/ in JSON at position.*$/, '').replace(/\s*\(line \d+ column \d+\)$/, '')}`, { file, line });
-  }
+  const data = parseJson(text, file);
   let source: YamlSource | undefined;
   try {
     source = YamlSource.parse(text, file);
@@ -88,18 +82,33 @@ function looksLikeEcl(data: unknown): boolean {
   return known.length >= 2 && keys.every((k) => !isObj(data[k]) && !Array.isArray(data[k]));
 }
 
-/** A file's kind from its path and first document. */
+function isKubeObject(data: unknown): data is Record<string, unknown> {
+  return isObj(data) && typeof data.apiVersion === 'string' && typeof data.kind === 'string' && isObj(data.metadata);
+}
+
+/** A file's kind from its path and first document (library use: unknown content is 'other'). */
 export function detectKind(path: string, docs: Doc[]): ArtifactKind {
+  const k = detectContentKind(path, docs);
+  return k === 'topology' ? 'other' : k;
+}
+
+/**
+ * What a file is, from its content: an artifact kind, a flyte-mc topology, rendered Kubernetes manifests (helm
+ * template output: several objects that are not all Secrets), or 'other' when nothing fits. Paths only break ties
+ * the content cannot (a data plane's values vs the control plane's, shell and Markdown text).
+ */
+export function detectContentKind(path: string, docs: Doc[]): ContentKind {
   const lower = path.toLowerCase();
   if (/\.(sh|bash|md)$/.test(lower)) return 'commands';
   const data = docs[0]?.data;
-  // Rendered objects: Kubernetes objects other than a lone Secret, e.g. helm template output.
-  const objects = docs.filter((d) => isObj(d.data) && typeof d.data.apiVersion === 'string' && typeof d.data.kind === 'string');
-  if (objects.length > 0 && objects.length === docs.length && objects.some((d) => (d.data as { kind: string }).kind !== 'Secret')) return 'manifests';
-  if (lower.endsWith('.json')) return isTrustPolicy(data) ? 'trust-policy' : isObj(data) && 'Statement' in data ? 'iam-policy' : 'other';
-  if (isObj(data) && data.kind === 'Secret') return data.type === 'kubernetes.io/service-account-token' ? 'token-secret' : 'secret';
+  if (isObj(data) && 'Statement' in data) return isTrustPolicy(data) ? 'trust-policy' : 'iam-policy';
+  if (isObj(data) && typeof data.apiVersion === 'string' && data.apiVersion.startsWith('flyte-mc/')) return 'topology';
+  if (docs.length > 0 && docs.every((d) => isObj(d.data) && d.data.kind === 'Secret')) {
+    return (data as Record<string, unknown>).type === 'kubernetes.io/service-account-token' ? 'token-secret' : 'secret';
+  }
+  if (docs.length > 0 && docs.every((d) => isKubeObject(d.data))) return 'manifests';
   if (looksLikeEcl(data)) return 'ecl';
-  if (!isObj(data)) return 'other';
+  if (!isObj(data) || docs.length > 1) return 'other';
   const name = basename(lower);
   const hasClusters = isObj(getIn(data, ['configmap', 'clusters'])) || Object.keys(data).some((k) => k.toLowerCase() === 'clusters');
   if (!hasClusters && (/dataplane/.test(name) || /(^|\/)dataplanes\//.test(lower) || getIn(data, ['flyteadmin', 'enabled']) === false)) {
@@ -107,6 +116,12 @@ export function detectKind(path: string, docs: Doc[]): ArtifactKind {
   }
   if (hasClusters || 'configmap' in data || 'flyteadmin' in data || 'flytepropeller' in data) return 'values';
   return 'other';
+}
+
+/** Parses a file the way buildInput does (JSON when it looks like JSON, else every YAML document). */
+export function parseArtifactDocs(path: string, content: string): Doc[] {
+  if (/\.(sh|bash|md)$/.test(path.toLowerCase())) return [];
+  return content.trimStart().startsWith('{') ? [parseJsonDoc(content, path)] : parseYamlDocs(content, path);
 }
 
 function policyRole(path: string, doc: Doc): PolicyArtifact['role'] {

@@ -125,7 +125,21 @@ export interface Rule {
    * an https URL, or a section of our docs (`docs/flyte-behaviour.md#label-case`).
    */
   ref: readonly string[];
+  /** A finding of this rule has this lower severity when the condition holds (shown by --rules). */
+  lower?: { severity: Severity; when: string };
   check(input: LintInput): Finding[];
 }
 
 export type { PathSegment };
+
+/** How a rule's severity is chosen; `flyte-mc lint --rules` prints it. */
+export const SEVERITY_POLICY = `Severities:
+  error    FlyteAdmin, the chart, flytectl or IAM fails, or places executions other than the file says: a label entry
+           naming no cluster, a label or default label with no live cluster, an empty or duplicated ECL row, weights
+           that drain nothing. Anything that changes placement is an error unless FlyteAdmin would start and place
+           exactly as the author intended.
+  warning  works today, but breaks later or silently ignores something (a dead key, a weight on a disabled cluster,
+           a placeholder left in, an over-broad trust policy).
+  info     behaviour worth knowing that places as written (weights are relative, a disabled cluster gets nothing).
+Exit status: 1 when a finding at or above --fail-on (default error) is found.
+`;

@@ -128,7 +128,10 @@ export function commandsMarkdown(t: Topology, issuers: IssuerMap = {}): string {
     '',
   ];
   procedure(t, issuers).forEach((s, i) => {
-    out.push(`## ${i + 1}. ${s.title}`, '', s.why, '', '```sh', ...s.commands, '```', '');
+    // A loop, not a spread: a step can hold a command per ECL row, more arguments than a call may take.
+    out.push(`## ${i + 1}. ${s.title}`, '', s.why, '', '```sh');
+    for (const c of s.commands) out.push(c);
+    out.push('```', '');
   });
   out.push(
     '## Where this differs from the guide',

@@ -51,5 +51,7 @@ export interface ScenarioResult {
   violations: Violation[];
   ms: number;
   error?: string;
+  /** Stopped by Ctrl-C (or a closed output pipe) before it finished: neither passed nor a failure of the deployment. */
+  interrupted?: boolean;
 }
 

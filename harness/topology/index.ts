@@ -1,4 +1,4 @@
-export { loadTopology, parseTopology, formatPath, YamlSource, type PathSegment } from './load.ts';
+export { loadTopology, parseTopology, parseJson, formatPath, YamlSource, MAX_YAML_CHARS, MAX_ALIAS_COUNT, type PathSegment } from './load.ts';
 export { starterTopologyYaml, exampleOidcProviderId, type StarterOptions } from './starter.ts';
 export {
   TopologySchema,

@@ -1,6 +1,6 @@
 // Reads flyte-mc.yaml into a validated Topology. Every problem becomes one InputError naming file, field and line.
 import { readFile } from 'node:fs/promises';
-import { LineCounter, parseDocument, isMap, isScalar, type Document, type Node } from 'yaml';
+import { LineCounter, parseDocument, isMap, isScalar, visit, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { InputError } from '../errors.ts';
 import { TopologySchema, type Topology } from './schema.ts';
@@ -18,6 +18,10 @@ export function formatPath(path: readonly PathSegment[]): string {
   return out;
 }
 
+/** Resource limits of YAML input: a file this large or an alias count this high is refused, not processed. */
+export const MAX_YAML_CHARS = 64 * 2 ** 20;
+export const MAX_ALIAS_COUNT = 100;
+
 /** A parsed YAML document that can answer "which line is this field on". */
 export class YamlSource {
   readonly file: string;
@@ -30,21 +34,67 @@ export class YamlSource {
     this.lines = lines;
   }
 
-  /** Parses YAML text; syntax errors and duplicate keys become an InputError with a line. */
+  /**
+   * Parses YAML text: the one place user YAML is parsed. Syntax errors, duplicate keys, several documents where one
+   * is expected, and resource limits (size, aliases) become an InputError with the file and line.
+   */
   static parse(text: string, file: string): YamlSource {
+    if (text.length > MAX_YAML_CHARS) {
+      throw new InputError(`is ${(text.length / 2 ** 20).toFixed(1)} MiB; YAML input is limited to ${MAX_YAML_CHARS / 2 ** 20} MiB`, { file });
+    }
     const lines = new LineCounter();
-    const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: true });
+    // Unique keys are checked below in one pass: the library's own check compares each key with every other (O(n²)).
+    const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: true });
     const first = doc.errors[0];
     if (first) {
       const pos = first.linePos?.[0];
-      const msg = (first.message.split('\n')[0] ?? first.message).replace(/ at line \d+, column \d+:?$/, '');
-      throw new InputError(`invalid YAML: ${msg}`, { file, line: pos?.line, column: pos?.col });
+      const msg =
+        first.code === 'MULTIPLE_DOCS'
+          ? 'holds more than one YAML document (a "---" line in the middle); this file must be a single document'
+          : `invalid YAML: ${(first.message.split('\n')[0] ?? first.message).replace(/ at line \d+, column \d+:?$/, '')}`;
+      throw new InputError(msg, { file, line: pos?.line, column: pos?.col });
     }
-    return new YamlSource(file, doc, lines);
+    const src = new YamlSource(file, doc, lines);
+    src.checkUniqueKeys();
+    return src;
   }
 
+  private position(node: Node | undefined): { line?: number; column?: number } {
+    if (!node?.range) return {};
+    const { line, col } = this.lines.linePos(node.range[0]);
+    return { line, column: col };
+  }
+
+  private checkUniqueKeys(): void {
+    visit(this.doc, {
+      Map: (_key, map) => {
+        const seen = new Set<unknown>();
+        for (const item of map.items) {
+          const k = isScalar(item.key) ? item.key.value : item.key;
+          if (seen.has(k)) {
+            throw new InputError(`invalid YAML: Map keys must be unique (duplicate key ${JSON.stringify(String(k))})`, { file: this.file, ...this.position(item.key as Node) });
+          }
+          seen.add(k);
+        }
+      },
+    });
+  }
+
+  /** The plain data; an alias bomb (aliases expanding too often) is an InputError at the first alias. */
   toJS(): unknown {
-    return this.doc.toJS({ maxAliasCount: 100 });
+    try {
+      return this.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (err) {
+      if (!(err instanceof ReferenceError) || !/alias/i.test(err.message)) throw err;
+      let at: Node | undefined;
+      visit(this.doc, {
+        Alias: (_k, node) => {
+          at = node as unknown as Node;
+          return visit.BREAK;
+        },
+      });
+      throw new InputError(`its aliases (*name) expand too often (limit ${MAX_ALIAS_COUNT} per anchor; an alias bomb?)`, { file: this.file, ...this.position(at) });
+    }
   }
 
   /** Line of the value at `path`, or of its nearest existing ancestor. */
@@ -133,5 +183,43 @@ function checkNames(t: Topology, src: YamlSource): void {
         line: src.lineOf(['aws', 'oidcProviders'], cluster),
       });
     }
+  }
+}
+
+/** Parses JSON input; a syntax error is an InputError with the file, line and column. */
+export function parseJson(text: string, file: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    const msg = (err as Error).message;
+    const pos = /position (\d+)/.exec(msg);
+    const lc = /line (\d+) column (\d+)/.exec(msg);
+    let line: number | undefined;
+    let column: number | undefined;
+    if (lc) {
+      line = Number(lc[1]);
+      column = Number(lc[2]);
+    } else if (pos) {
+      const before = text.slice(0, Number(pos[1])).split('\n');
+      line = before.length;
+      column = (before[before.length - 1] as string).length + 1;
+    } else if (/^Unexpected token '(.+?)'/.test(msg)) {
+      // No position in this V8 message: the first occurrence of the token is where it went wrong in practice.
+      const i = Math.max(0, text.indexOf(/^Unexpected token '(.+?)'/.exec(msg)![1]!));
+      const before = text.slice(0, i).split('\n');
+      line = before.length;
+      column = (before[before.length - 1] as string).length + 1;
+    } else if (/Unexpected end of JSON input/.test(msg)) {
+      const all = text.split('\n');
+      line = all.length;
+      column = (all[all.length - 1] as string).length + 1;
+    }
+    // V8 quotes the text around the error ("...eyJ..." is not valid JSON): never echo input, it may be a token.
+    const what = msg
+      .replace(/,\s*".*" is not valid JSON$/s, '')
+      .replace(/ in JSON at position.*$/s, '')
+      .replace(/\s*\(line \d+ column \d+\)$/, '')
+      .replace(/^Unexpected token '([^']*)'/, (_m, c: string) => (/^[\x21-\x7e]$/.test(c) ? `Unexpected token '${c}'` : 'Unexpected character'));
+    throw new InputError(`invalid JSON: ${what}`, { file, line, column });
   }
 }

@@ -5,6 +5,8 @@ import { createHash } from 'node:crypto';
 export interface StarterOptions {
   /** Number of data planes, 1..100. @defaultValue 2 */
   dataPlanes?: number;
+  /** The `$schema` reference, as seen from the file's directory. @defaultValue ./schema/flyte-mc.schema.json (the repository root) */
+  schemaRef?: string;
 }
 
 /** A stable fake EKS OIDC provider id (32 upper-case hex digits) for a cluster name. */
@@ -17,7 +19,7 @@ export function starterTopologyYaml(opts: StarterOptions = {}): string {
   if (!Number.isInteger(n) || n < 1 || n > 100) throw new RangeError('starterTopologyYaml: dataPlanes must be an integer from 1 to 100');
   const names = Array.from({ length: n }, (_, i) => `dataplane_${i + 1}`);
   const lines: string[] = [
-    '# yaml-language-server: $schema=./schema/flyte-mc.schema.json',
+    `# yaml-language-server: $schema=${opts.schemaRef ?? './schema/flyte-mc.schema.json'}`,
     '# flyte-mc topology: one control plane, the data planes it places executions on, and how labels map to them.',
     '# The guide\'s example (docs/deployment/deployment/multicluster.rst), with its errors corrected.',
     'apiVersion: flyte-mc/v1alpha1',

@@ -6,8 +6,9 @@ import { auditSurvival } from './steps.ts';
 
 export async function runScenario(scenario: Scenario, opts: ScenarioOptions & { dataPlanesPinned?: boolean }): Promise<ScenarioResult> {
   const t0 = performance.now();
+  // Not bound to the signal: Ctrl-C stops the scenario at its next step (ScenarioContext.step), and the cleanup
+  // runs after that, so nothing is torn down under a running step (a FlyteAdmin panic is no interrupt report).
   const cleanup = opts.cleanup ?? new CleanupStack();
-  const unbind = opts.signal && !opts.cleanup ? cleanup.bindTo(opts.signal) : undefined;
   let dataPlanes = opts.dataPlanesPinned ? opts.dataPlanes : (scenario.dataPlanes ?? opts.dataPlanes);
   if (dataPlanes < (scenario.minDataPlanes ?? 1)) {
     opts.log(`[${scenario.name}] needs at least ${scenario.minDataPlanes} data planes; using ${scenario.minDataPlanes} instead of ${dataPlanes}`);
@@ -22,17 +23,24 @@ export async function runScenario(scenario: Scenario, opts: ScenarioOptions & { 
     await scenario.run(ctx);
     if (ctx.survival.checked === 0) await auditSurvival(ctx);
   } catch (err) {
-    error = err instanceof ExpectationError ? err.message : ((err as Error).message ?? String(err));
-    if (!(err instanceof ExpectationError)) opts.log(`[${scenario.name}] error: ${error}`);
+    if (opts.signal?.aborted) {
+      // What fails after an interrupt (a cluster stopped under a running step) is a consequence of it, not a finding.
+      error = 'interrupted';
+    } else error = err instanceof ExpectationError ? err.message : ((err as Error).message ?? String(err));
+    if (!(err instanceof ExpectationError) && error !== 'interrupted') opts.log(`[${scenario.name}] error: ${error}`);
   } finally {
-    unbind?.();
     if (!opts.cleanup) {
       const reports = await cleanup.run();
       for (const r of reports) if (r.error) opts.log(`[${scenario.name}] cleanup ${r.name} failed: ${r.error}`);
     }
   }
   const result = summarise(scenario, opts, ctx, error, performance.now() - t0);
-  opts.log(`[${scenario.name}] ${result.passed ? 'PASSED' : 'FAILED'} in ${Math.round(result.ms)} ms${result.violations.length ? ` (${result.violations.length} violations)` : ''}`);
+  if (opts.signal?.aborted) {
+    result.interrupted = true;
+    result.passed = false;
+  }
+  const findings = result.violations.filter((v) => v.message !== 'interrupted').length;
+  opts.log(`[${scenario.name}] ${result.interrupted ? 'INTERRUPTED' : result.passed ? 'PASSED' : 'FAILED'} in ${Math.round(result.ms)} ms${findings ? ` (${findings} violations)` : ''}`);
   return result;
 }
 
@@ -84,7 +92,7 @@ export function summaryTable(results: readonly ScenarioResult[]): string {
   const lines: string[] = [];
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   for (const r of results) {
-    lines.push(`${r.scenario} on ${r.backend}: ${r.passed ? 'PASSED' : 'FAILED'} — ${r.executions.total} executions, ${r.executions.failed} failed at creation, ${r.executions.lost} lost; survival ${r.survival.terminable}/${r.survival.checked} live executions terminable (${r.survival.stranded} stranded)`);
+    lines.push(`${r.scenario} on ${r.backend}: ${r.interrupted ? 'INTERRUPTED' : r.passed ? 'PASSED' : 'FAILED'} — ${r.executions.total} executions, ${r.executions.failed} failed at creation, ${r.executions.lost} lost; survival ${r.survival.terminable}/${r.survival.checked} live executions terminable (${r.survival.stranded} stranded)`);
     if (r.distribution.length > 0) {
       const head = ['phase', 'label', 'cluster', 'executions', 'expected', 'observed', 'p-value'];
       const rows = r.distribution.map((d) => [d.phase, d.label, d.cluster, String(d.count), pct(d.expected), pct(d.observed), d.pValue < 1e-4 ? d.pValue.toExponential(1) : d.pValue.toFixed(3)]);

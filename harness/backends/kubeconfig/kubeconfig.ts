@@ -5,7 +5,8 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { parse, stringify } from 'yaml';
+import { stringify } from 'yaml';
+import { YamlSource } from '../../topology/load.ts';
 import { InputError } from '../../errors.ts';
 
 const execFileP = promisify(execFile);
@@ -38,12 +39,7 @@ export class Kubeconfig {
   }
 
   static parse(text: string, file = 'kubeconfig'): Kubeconfig {
-    let raw: unknown;
-    try {
-      raw = parse(text);
-    } catch (err) {
-      throw new InputError(`not valid YAML: ${(err as Error).message.split('\n')[0]}`, { file });
-    }
+    const raw = YamlSource.parse(text, file).toJS();
     if (!raw || typeof raw !== 'object') throw new InputError('not a kubeconfig (expected a mapping)', { file });
     return new Kubeconfig(file, raw as RawKubeconfig);
   }

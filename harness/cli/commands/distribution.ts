@@ -1,4 +1,4 @@
-import { writeFileAtomic } from '../../fsutil.ts';
+import { checkOutputTarget, writeOutputFile } from '../../fsutil.ts';
 import { indexForName, type ListExplanation } from '../../placement/index.ts';
 import { namePattern } from '../../placement/names.ts';
 import { gTest, type GTestResult } from '../../placement/stats.ts';
@@ -77,6 +77,9 @@ export function configuredShares(list: ListExplanation): number[] {
   return list.entries.map((e) => (e.to - e.from) / list.total);
 }
 
+/** Text every report `--html` wrote holds (see distributionHtml): such a file may be replaced. */
+const HTML_MARKER = '<title>flyte-mc distribution: ';
+
 export const distributionCommand: Command = {
   name: 'distribution',
   summary: 'sample execution names and compare observed cluster shares with the configured weights',
@@ -86,6 +89,7 @@ Places N generated execution names under label L exactly as FlyteAdmin would and
 configured share, the observed share and the deviation, with a G-test p-value and the largest deviation.
   --names PATTERN   name pattern, {i} is the sample index, {i:W} zero-pads it to W digits (default exec-{i})
   --html FILE       also write a self-contained report with a bar chart (expected vs observed)
+  --force           let --html replace a file flyte-mc did not write
   --json            print the report as JSON
 `,
   async run(args, io) {
@@ -95,9 +99,13 @@ configured share, the observed share and the deviation, with a G-test p-value an
       samples: { type: 'string' },
       names: { type: 'string', default: 'exec-{i}' },
       html: { type: 'string' },
+      force: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
     });
     const file = requireFlag(values.topology, 'topology');
+    const html = values.html === undefined ? undefined : { flag: '--html', path: values.html, kind: 'file' as const, marker: HTML_MARKER };
+    const outputCheck = { inputs: [{ flag: '--topology', path: file }], force: values.force ?? false };
+    if (html) await checkOutputTarget(html, outputCheck);
     const label = requireFlag(values.label, 'label');
     const samples = intFlag(requireFlag(values.samples, 'samples'), 'samples', 0, 1, 1e10);
     const pattern = values.names ?? 'exec-{i}';
@@ -131,8 +139,8 @@ configured share, the observed share and the deviation, with a G-test p-value an
       gTest: gTest([...counts], shares),
       maxDeviation: Math.max(...rows.map((r) => Math.abs(r.deviation))),
     };
-    if (values.html) {
-      await writeFileAtomic(values.html, distributionHtml(report));
+    if (html) {
+      await writeOutputFile(html, distributionHtml(report), { ...outputCheck, signal: io.signal });
       io.stderr(`wrote ${values.html}\n`);
     }
     if (values.json) {

@@ -1,7 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
-import { parse as parseYaml } from 'yaml';
 import { InputError, UsageError, wrap } from '../../errors.ts';
-import { loadTopology, type Topology } from '../../topology/index.ts';
+import { loadTopology, YamlSource, type Topology } from '../../topology/index.ts';
 import { applyIam, asProviderRecords, iamClients, planAgainst, readProviders, readRoleTrustPolicy, type IamClients } from '../../iam/aws.ts';
 import { desiredIam, providerRecords } from '../../iam/desired.ts';
 import { checkAssumeRoleWithWebIdentity, type OidcProviderRecord } from '../../iam/evaluate.ts';
@@ -47,12 +46,13 @@ policies, and one IAM OIDC provider per cluster.
 
 async function readIssuers(file: string | undefined): Promise<IssuerMap> {
   if (!file) return {};
-  let v: unknown;
+  let text: string;
   try {
-    v = parseYaml(await readFile(file, 'utf8'));
+    text = await readFile(file, 'utf8');
   } catch (err) {
-    throw new InputError(`cannot read issuers: ${(err as Error).message.split('\n')[0]}`, { file });
+    throw new InputError(`cannot read issuers (${(err as NodeJS.ErrnoException).code ?? 'error'})`, { file });
   }
+  const v = YamlSource.parse(text, file).toJS();
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new InputError('must map cluster names to issuer URLs', { file });
   for (const [k, url] of Object.entries(v)) {
     if (typeof url !== 'string' || !/^https:\/\/[^/?#\s]+(\/[^?#\s]*)?$/.test(url)) throw new InputError('must be an https issuer URL without query or fragment', { file, path: k });

@@ -1,5 +1,6 @@
-import { backendNames } from '../../backends/index.ts';
-import { UsageError } from '../../errors.ts';
+import { backendNames, createBackend } from '../../backends/index.ts';
+import { InputError, UsageError } from '../../errors.ts';
+import { checkOutputTarget } from '../../fsutil.ts';
 import type { ScenarioResult } from '../../report/types.ts';
 import { intFlag, parseFlags, type Command } from '../command.ts';
 
@@ -31,7 +32,7 @@ export const runCommand: Command = {
   summary: 'run scenarios (the guide, day 2, drains, rotations, real-world reports) against a backend',
   usage: `Usage: flyte-mc run [SCENARIO...] [--backend sim] [--dataplanes N] [--executions M] [--seed S]
                     [--chart REF | --chart-model] [--upgrade-to REF]
-                    [--report DIR] [--junit FILE] [--list] [--quiet]
+                    [--report DIR] [--junit FILE] [--force] [--list] [--quiet]
                     [--image IMAGE] [--kubeconfig FILE --control-plane CTX --data-planes CTX1,CTX2
                      [--endpoint NAME=URL]... [--dry-run]]
 
@@ -40,7 +41,7 @@ down afterwards. With no SCENARIO: ${DEFAULT_SCENARIOS.join(' then ')} on sim, 2
 ${DEFAULT_EXECUTIONS} executions each (~${DEFAULT_EXECUTIONS * DEFAULT_SCENARIOS.length} in all). Prints a summary table; exit 1 when a scenario fails.
   --backend NAME     ${backendNames().join(' | ')} (default sim)
   --dataplanes N     data planes at the start, 1..100 (default: the scenario's own, usually 2)
-  --executions M     executions per scenario workload (default ${DEFAULT_EXECUTIONS})
+  --executions M     executions per scenario workload, 1..100000000 (default ${DEFAULT_EXECUTIONS})
   --seed S           seed of execution names and simulated credentials (default 1)
   --chart REF        the flyte-core chart the releases render with: a directory, a .tgz, oci://..., or
                      https://repo#chart (default: flyte-core of github.com/flyteorg/flyte ${'v1.16.8'}, fetched with
@@ -49,6 +50,7 @@ ${DEFAULT_EXECUTIONS} executions each (~${DEFAULT_EXECUTIONS * DEFAULT_SCENARIOS
   --upgrade-to REF   chart-upgrade: the chart to upgrade to (same forms as --chart; default: the --chart one)
   --report DIR       write DIR/report.json and DIR/report.html (charts as inline SVG)
   --junit FILE       write JUnit XML for CI
+  --force            let --report / --junit replace files flyte-mc did not write (never the current directory)
   --list             list the scenarios and exit
   --quiet            no progress lines, only the summary
   --image IMAGE      container / k3s backends: the cluster image (must be present locally; nothing is pulled)
@@ -63,7 +65,7 @@ ${DEFAULT_EXECUTIONS} executions each (~${DEFAULT_EXECUTIONS * DEFAULT_SCENARIOS
   async run(args, io) {
     // Loaded here so that other commands do not pay for the scenario library.
     const { findScenario, runScenario, scenarios, summaryTable } = await import('../../../scenarios/lib/index.ts');
-    const { writeJunit, writeReport } = await import('../../report/index.ts');
+    const { JUNIT_MARKER, REPORT_FILES, writeJunit, writeReport } = await import('../../report/index.ts');
     const { values, positionals } = parseFlags(
       args,
       {
@@ -73,6 +75,7 @@ ${DEFAULT_EXECUTIONS} executions each (~${DEFAULT_EXECUTIONS * DEFAULT_SCENARIOS
         seed: { type: 'string' },
         report: { type: 'string' },
         junit: { type: 'string' },
+        force: { type: 'boolean', default: false },
         list: { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
         image: { type: 'string' },
@@ -101,9 +104,26 @@ ${DEFAULT_EXECUTIONS} executions each (~${DEFAULT_EXECUTIONS * DEFAULT_SCENARIOS
     const backend = values.backend ?? 'sim';
     if (!backendNames().includes(backend)) throw new UsageError(`unknown backend "${backend}" (known: ${backendNames().join(', ')})`);
     const dataPlanes = intFlag(values.dataplanes, 'dataplanes', 2, 1, 100);
-    const executions = intFlag(values.executions, 'executions', DEFAULT_EXECUTIONS, 0, 100_000_000);
+    const executions = intFlag(values.executions, 'executions', DEFAULT_EXECUTIONS, 1, 100_000_000);
     const seed = intFlag(values.seed, 'seed', 1, 0, 2 ** 32 - 1);
+    if (values.dataplanes !== undefined) {
+      const short = chosen.filter((s) => dataPlanes < (s.minDataPlanes ?? 1));
+      if (short.length > 0) {
+        throw new UsageError(short.map((s) => `${s.name} needs at least ${s.minDataPlanes} data planes (its steps use dataplane_1..${s.minDataPlanes}); --dataplanes ${dataPlanes} is too few`).join('; '));
+      }
+    }
     const backendOptions = backendOptionsFrom(values);
+    // Every check that can fail is done before the first scenario starts: outputs, then the backend.
+    const force = values.force ?? false;
+    if (values.report !== undefined) await checkOutputTarget({ flag: '--report', path: values.report, kind: 'dir', willWrite: REPORT_FILES }, { force });
+    if (values.junit !== undefined) await checkOutputTarget({ flag: '--junit', path: values.junit, kind: 'file', marker: JUNIT_MARKER }, { force });
+    const probe = await createBackend(backend, { ...backendOptions, log: () => {} });
+    try {
+      const why = await probe.unavailableReason();
+      if (why) throw new InputError(`unavailable: ${why}`, { path: `--backend ${backend}` });
+    } finally {
+      await probe.dispose();
+    }
     const log = values.quiet ? () => {} : (line: string) => io.stderr(`${line}\n`);
     if (values['chart-model'] && values.chart !== undefined) throw new UsageError('--chart and --chart-model exclude each other');
     const { chartReleases, modelReleases } = await import('../../helm/releases.ts');
@@ -132,15 +152,16 @@ ${DEFAULT_EXECUTIONS} executions each (~${DEFAULT_EXECUTIONS * DEFAULT_SCENARIOS
     const passed = results.filter((r) => r.passed).length;
     io.stdout(`${passed}/${results.length} scenarios passed in ${((performance.now() - t0) / 1000).toFixed(2)} s\n`);
     const command = `flyte-mc run ${args.join(' ')}`.trim();
+    // An interrupted run writes no reports: half a run is not a result, and the targets stay as they were.
+    if (io.signal.aborted) return 130;
     if (values.report) {
-      const files = await writeReport(values.report, results, { command });
+      const files = await writeReport(values.report, results, { command, force, signal: io.signal });
       io.stderr(`wrote ${files.join(', ')}\n`);
     }
     if (values.junit) {
-      await writeJunit(values.junit, results);
+      await writeJunit(values.junit, results, { force, signal: io.signal });
       io.stderr(`wrote ${values.junit}\n`);
     }
-    if (io.signal.aborted) return 130;
     return passed === results.length && results.length === chosen.length ? 0 : 1;
   },
 };

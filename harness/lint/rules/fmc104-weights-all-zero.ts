@@ -6,7 +6,7 @@ import { liveEntries } from './shared.ts';
 
 export const weightsAllZero: Rule = {
   code: 'FMC104',
-  severity: 'info',
+  severity: 'error', // changes placement: see SEVERITY_POLICY in lint/types.ts
   summary: 'every weight of a label is 0: admin spreads it uniformly instead of draining',
   hint: 'to drain a cluster, remove it from the label (or give a sibling a positive weight)',
   ref: ['flytestdlib/random/weighted_random_list.go:79-96', 'docs/flyte-behaviour.md#weighted-list'],

@@ -5,7 +5,7 @@ import { clusterNamed } from './shared.ts';
 
 export const labelUnknownCluster: Rule = {
   code: 'FMC109',
-  severity: 'warning',
+  severity: 'error', // changes placement: see SEVERITY_POLICY in lint/types.ts
   summary: 'label entry names no configured cluster: FlyteAdmin skips it silently',
   hint: 'use a clusterConfigs name exactly (case and "_" vs "-" matter)',
   ref: ['flyteadmin/pkg/executioncluster/impl/random_cluster_selector.go:64-67', 'docs/flyte-behaviour.md#label-lists'],

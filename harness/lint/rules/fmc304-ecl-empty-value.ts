@@ -5,7 +5,7 @@ import { eclRow, fieldPath, str } from './ecl.ts';
 
 export const eclEmptyValue: Rule = {
   code: 'FMC304',
-  severity: 'warning',
+  severity: 'error', // changes placement: see SEVERITY_POLICY in lint/types.ts
   summary: 'ECL value is empty: the row resolves no label and hides broader rows (e.g. the project-domain one)',
   hint: 'set value to a label, or delete the row with flytectl delete execution-cluster-label',
   ref: ['flyteadmin/pkg/repositories/gormimpl/resource_repo.go:89-128', 'flyteadmin/pkg/executioncluster/impl/random_cluster_selector.go:105-117', 'docs/flyte-behaviour.md#ecl-resolution'],

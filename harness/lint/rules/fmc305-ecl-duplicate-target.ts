@@ -5,8 +5,8 @@ import { eclRow, str } from './ecl.ts';
 
 export const eclDuplicateTarget: Rule = {
   code: 'FMC305',
-  severity: 'warning',
-  summary: 'two ECL files target the same project/domain/workflow: the later update replaces the earlier',
+  severity: 'error', // changes placement: see SEVERITY_POLICY in lint/types.ts
+  summary: 'two ECL files set different labels for the same project/domain/workflow: the later update replaces the earlier',
   hint: 'keep one file per project, project-domain or workflow',
   ref: ['flytectl/cmd/update/matchable_execution_cluster_label.go:52-74', 'docs/flyte-behaviour.md#ecl-files'],
   check(input) {
@@ -19,7 +19,8 @@ export const eclDuplicateTarget: Rule = {
       const key = JSON.stringify(target);
       const value = str(row.fields.value?.value);
       const prev = seen.get(key);
-      if (prev) {
+      // The same label twice is redundant but places as written; only a different one changes placement.
+      if (prev && prev.value !== value) {
         const what = target.filter((t) => t !== '').join('/');
         out.push(finding(this, { file: a.file, path: '(root)', line: 1 }, `${what} is also set by ${prev.file} (value "${prev.value}"); whichever runs last wins, here "${value}"`));
       }

@@ -26,7 +26,7 @@ const guide = () => parseTopology(starterTopologyYaml({ dataPlanes: 2 }));
 describe('render', () => {
   it('matches the golden output for the guide example (UPDATE_GOLDEN=1 rewrites it, never under CI=true)', async () => {
     const files = render(guide());
-    if (updateGolden()) await writeTreeAtomic(GOLDEN, files);
+    if (updateGolden()) await writeTreeAtomic(GOLDEN, files, { prune: true, force: true });
     const golden = await readTree(GOLDEN);
     expect([...golden.keys()].sort()).toEqual(files.map((f) => f.path));
     for (const f of files) expect(f.content, f.path).toBe(golden.get(f.path));
