@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // flyte-mc: render, lint, place and simulate Flyte multi-cluster deployments.
+import { once } from 'node:events';
 import { InputError, UsageError } from '../errors.ts';
-import type { Command, Io } from './command.ts';
+import type { Io } from './command.ts';
 import { commands } from './commands/index.ts';
 
 function usage(): string {
@@ -21,19 +22,20 @@ export async function main(argv: string[], io: Io): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     const topic = name === 'help' ? rest[0] : undefined;
-    const cmd = topic ? commands.find((c) => c.name === topic) : undefined;
-    if (topic && !cmd) {
+    const entry = topic ? commands.find((c) => c.name === topic) : undefined;
+    if (topic && !entry) {
       io.stderr(`flyte-mc: unknown command "${topic}"\n\n${usage()}`);
       return 2;
     }
-    io.stdout(cmd ? cmd.usage : usage());
+    io.stdout(entry ? (await entry.load()).usage : usage());
     return name === undefined ? 2 : 0;
   }
-  const cmd: Command | undefined = commands.find((c) => c.name === name);
-  if (!cmd) {
+  const entry = commands.find((c) => c.name === name);
+  if (!entry) {
     io.stderr(`flyte-mc: unknown command "${name}"\n\n${usage()}`);
     return 2;
   }
+  const cmd = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     io.stdout(cmd.usage);
     return 0;
@@ -68,6 +70,7 @@ if (import.meta.main) {
   process.on('SIGTERM', onSignal);
   const io: Io = {
     stdout: (t) => process.stdout.write(t),
+    drain: () => once(process.stdout, 'drain').then(() => undefined),
     stderr: (t) => process.stderr.write(t),
     signal: controller.signal,
   };
