@@ -77,6 +77,10 @@ export function apiserverArgs(l: KubeLiteLayout): string[] {
     '--endpoint-reconciler-type=none',
     '--allow-privileged=true',
     '--profiling=false',
+    // A disposable test cluster with a handful of clients: no request queuing (priority and fairness) and no watch
+    // cache (reads go to etcd). Measured on a control plane + 3 data planes: the guide's wiring 1.4 s → 0.6 s.
+    '--enable-priority-and-fairness=false',
+    '--watch-cache=false',
     '--v=0',
     ...(l.extraApiserverArgs ?? []),
   ];
@@ -95,4 +99,14 @@ export function kcmArgs(l: KubeLiteLayout): string[] {
     '--profiling=false',
     '--v=0',
   ];
+}
+
+/**
+ * Environment of each kube-lite process. GOGC=25 collects at 25% heap growth instead of 100%: measured on a
+ * control plane + 3 data planes, kube-apiserver's anonymous memory fell from 186 to 122 MiB per cluster (etcd 31 →
+ * 22, controller-manager 21 → 19) for about 0.2 s more CPU per apiserver start. A GOGC already in the caller's
+ * environment wins. GOMEMLIMIT is left unset: at 64 MiB the collector ran continuously and start-up took 50% longer.
+ */
+export function kubeLiteEnv(): Record<string, string> {
+  return { GOGC: '25' };
 }
