@@ -39,10 +39,10 @@ describe('kube-lite command lines', () => {
     expect(CONTAINER_KCM_CONTROLLERS).toEqual(expect.arrayContaining([...KCM_CONTROLLERS, 'deployment-controller', 'replicaset-controller']));
   });
 
-  it('test-cluster cuts: no priority and fairness, no watch cache, GOGC=25; extra flags come last so they can undo a cut', () => {
+  it('test-cluster cuts: no priority and fairness, no watch cache, GOGC=50; extra flags come last so they can undo a cut', () => {
     const a = apiserverArgs({ ...proc, extraApiserverArgs: ['--watch-cache=true'] });
     expect(a).toEqual(expect.arrayContaining(['--enable-priority-and-fairness=false', '--watch-cache=false']));
     expect(a.lastIndexOf('--watch-cache=true')).toBeGreaterThan(a.indexOf('--watch-cache=false'));
-    expect(kubeLiteEnv()).toEqual({ GOGC: '25' });
+    expect(kubeLiteEnv()).toEqual({ GOGC: '50' });
   });
 });
