@@ -16,8 +16,8 @@ import { mib, secs, type BenchContext } from './table.ts';
 const KIND_PER_CLUSTER = [12, 17] as const;
 /** README before this change: control plane + 3 data planes, 7.6 s, 473 MiB RSS per cluster. */
 const PREVIOUS_3 = { seconds: 7.6, rssMiB: 473 };
-/** Flags and environment that undo the test-cluster cuts (later flags win; the caller's GOGC wins). */
-const BEFORE_CUTS = { apiserverArgs: ['--enable-priority-and-fairness=true', '--watch-cache=true'], gogc: '100' };
+/** Flags that undo the test-cluster cuts (later flags win). */
+const BEFORE_CUTS = { apiserverArgs: ['--enable-priority-and-fairness=true', '--watch-cache=true'] };
 
 interface ScaleResult {
   dataPlanes: number;
@@ -38,8 +38,6 @@ function pssBytes(pid: number): number {
 }
 
 async function scale(bin: string, dataPlanes: number, before = false): Promise<ScaleResult> {
-  const prevGogc = process.env.GOGC;
-  if (before) process.env.GOGC = BEFORE_CUTS.gogc;
   const backend = createProcessBackend({ binary: bin, log: () => undefined, ...(before ? { apiserverArgs: BEFORE_CUTS.apiserverArgs } : {}) });
   const credRoot = await mkdtemp(join(tmpdir(), 'flyte-mc-bench-creds-'));
   try {
@@ -73,10 +71,6 @@ async function scale(bin: string, dataPlanes: number, before = false): Promise<S
   } finally {
     await backend.dispose();
     await rm(credRoot, { recursive: true, force: true });
-    if (before) {
-      if (prevGogc === undefined) delete process.env.GOGC;
-      else process.env.GOGC = prevGogc;
-    }
   }
 }
 

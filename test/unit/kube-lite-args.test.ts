@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KCM_CONTROLLERS, apiserverArgs, etcdArgs, kcmArgs, kubeLiteEnv, type KubeLiteLayout } from '../../harness/backends/kube-lite-args.ts';
+import { KCM_CONTROLLERS, apiserverArgs, etcdArgs, kcmArgs, type KubeLiteLayout } from '../../harness/backends/kube-lite-args.ts';
 import { CONTAINER_KCM_CONTROLLERS, kubeLiteLayout } from '../../harness/backends/container/layout.ts';
 
 const files = { caCert: '/p/ca.crt', servingCert: '/p/s.crt', servingKey: '/p/s.key', saKey: '/p/sa.key', saPub: '/p/sa.pub', etcdCa: '/p/e-ca.crt', etcdCert: '/p/e.crt', etcdKey: '/p/e.key', kcmKubeconfig: '/p/kcm' };
@@ -39,10 +39,9 @@ describe('kube-lite command lines', () => {
     expect(CONTAINER_KCM_CONTROLLERS).toEqual(expect.arrayContaining([...KCM_CONTROLLERS, 'deployment-controller', 'replicaset-controller']));
   });
 
-  it('test-cluster cuts: no priority and fairness, no watch cache, GOGC=50; extra flags come last so they can undo a cut', () => {
+  it('test-cluster cuts: no priority and fairness, no watch cache; extra flags come last so they can undo a cut', () => {
     const a = apiserverArgs({ ...proc, extraApiserverArgs: ['--watch-cache=true'] });
     expect(a).toEqual(expect.arrayContaining(['--enable-priority-and-fairness=false', '--watch-cache=false']));
     expect(a.lastIndexOf('--watch-cache=true')).toBeGreaterThan(a.indexOf('--watch-cache=false'));
-    expect(kubeLiteEnv()).toEqual({ GOGC: '50' });
   });
 });

@@ -15,7 +15,7 @@ import { freePort, TcpProxy } from './net.ts';
 import { startProcess, logTail, trackTempDir, onInterrupt, type ManagedProcess } from './procs.ts';
 import { findKubeLite } from './binary.ts';
 import { commandMissing } from '../../cache.ts';
-import { KCM_CONTROLLERS, apiserverArgs, etcdArgs, kcmArgs, kubeLiteEnv, type KubeLiteLayout } from '../kube-lite-args.ts';
+import { KCM_CONTROLLERS, apiserverArgs, etcdArgs, kcmArgs, type KubeLiteLayout } from '../kube-lite-args.ts';
 
 
 export interface ProcessBackendOptions extends BackendOptions {
@@ -154,7 +154,6 @@ export class ProcessCluster implements Cluster {
       args: [component, ...args],
       logFile: join(this.dir, 'logs', `${component}.log`),
       cwd: this.dir,
-      env: { ...kubeLiteEnv(), ...process.env },
     });
     this.procs.push(p);
     return p;
