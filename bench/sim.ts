@@ -8,6 +8,10 @@ import { DEFAULT_SCENARIOS } from '../harness/cli/commands/run.ts';
 import { findScenario, runScenario } from '../scenarios/lib/index.ts';
 import { ScenarioContext, type Scenario } from '../scenarios/lib/context.ts';
 import { deployGuide, editTopology } from '../scenarios/lib/steps.ts';
+import { secs, type BenchContext } from './table.ts';
+
+/** README before this change. */
+const PREVIOUS = { cliRun: 1.4, scale: 13.6 };
 
 const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
 
@@ -23,15 +27,17 @@ async function defaultRun(): Promise<void> {
 }
 
 /** `./flyte-mc run` as a user types it: process start, module loading, both scenarios, summary. */
-function cliRun(): void {
+function cliRun(): number {
   const root = join(import.meta.dirname, '..');
   const t0 = performance.now();
   const r = spawnSync(join(root, 'flyte-mc'), ['run', '--quiet'], { cwd: root, encoding: 'utf8' });
   const s = (performance.now() - t0) / 1000;
   console.log(`./flyte-mc run (no arguments, wall incl. Node start): ${s.toFixed(2)} s, exit ${r.status} (goal: < 3 s)`);
+  if (r.status !== 0) throw new Error(`./flyte-mc run exited ${r.status}`);
+  return s;
 }
 
-async function scale(dataPlanes: number, executions: number): Promise<void> {
+async function scale(dataPlanes: number, executions: number): Promise<number> {
   const noop: Scenario = { name: 'bench', summary: '', expectations: [], run: async () => {} };
   const t0 = performance.now();
   const ctx = await ScenarioContext.create(noop, { backend: 'sim', dataPlanes, executions, seed: 1, log: () => {} });
@@ -64,14 +70,24 @@ async function scale(dataPlanes: number, executions: number): Promise<void> {
       `heap ${mib(mem.heapUsed)} (+${mib(mem.heapUsed - heap0.heapUsed)}), rss ${mib(mem.rss)} (goal: < 30 s, < 1 GiB)`,
   );
   await ctx.world.dispose();
+  return ms / 1000;
 }
 
-export async function run(): Promise<void> {
-  cliRun();
+export async function run(bench: BenchContext): Promise<void> {
+  const cli = cliRun();
+  bench.row({ what: './flyte-mc run (10,000 executions on sim)', figure: secs(cli), anchor: `before: ${secs(PREVIOUS.cliRun)}`, ratio: cli / PREVIOUS.cliRun, target: '< 3 s', met: cli < 3 });
   await defaultRun();
   const dp = Number(process.env.BENCH_DATAPLANES ?? 100);
   const n = Number(process.env.BENCH_EXECUTIONS ?? 1_000_000);
-  await scale(dp, n);
+  const s = await scale(dp, n);
+  bench.row({
+    what: `sim: ${dp} data planes × ${n.toLocaleString('en-US')} executions (creates)`,
+    figure: secs(s),
+    anchor: dp === 100 && n === 1_000_000 ? `before: ${secs(PREVIOUS.scale)}` : '–',
+    ...(dp === 100 && n === 1_000_000 ? { ratio: s / PREVIOUS.scale } : {}),
+    target: '< 30 s',
+    met: s < 30,
+  });
 }
 
-if (import.meta.main) await run();
+if (import.meta.main) await run({ row: () => {} });

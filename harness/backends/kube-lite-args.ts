@@ -77,6 +77,12 @@ export function apiserverArgs(l: KubeLiteLayout): string[] {
     '--endpoint-reconciler-type=none',
     '--allow-privileged=true',
     '--profiling=false',
+    // A disposable test cluster with a handful of clients: no request queuing (priority and fairness) and no watch
+    // cache (reads go to etcd). Measured on a control plane + 3 data planes: the guide's wiring 1.3 s → 0.7 s, ready
+    // time unchanged (13.0 s both, same load). GOGC is left at Go's default: GOGC=50 saved 40 MiB per apiserver
+    // but made start-up 1.5–2 s slower, GOGC=25 3–4 s, and GOMEMLIMIT=64MiB kept the collector running.
+    '--enable-priority-and-fairness=false',
+    '--watch-cache=false',
     '--v=0',
     ...(l.extraApiserverArgs ?? []),
   ];
@@ -96,3 +102,4 @@ export function kcmArgs(l: KubeLiteLayout): string[] {
     '--v=0',
   ];
 }
+

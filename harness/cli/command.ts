@@ -4,7 +4,10 @@ import { UsageError } from '../errors.ts';
 
 /** Where a command writes. Tests pass buffers; the CLI passes the process streams. */
 export interface Io {
-  stdout(text: string): void;
+  /** false: the sink is full; a command writing a stream waits for drain() before writing more. */
+  stdout(text: string): boolean | void;
+  /** Resolves when stdout can take more (backpressure); absent for in-memory sinks, which never fill. */
+  drain?(): Promise<void>;
   /** Progress and diagnostics; never secrets. */
   stderr(text: string): void;
   /** An AbortSignal fired on Ctrl-C / SIGTERM so long commands can clean up and stop. */
@@ -39,8 +42,8 @@ export function requireFlag(value: string | undefined, flag: string): string {
 /** Parses a whole-number flag within bounds, naming the flag in the error. */
 export function intFlag(value: string | undefined, flag: string, def: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
   if (value === undefined) return def;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${flag} must be a whole number from ${min} to ${max}, got "${value}"`);
+  const n = /^[0-9]{1,16}$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) throw new UsageError(`--${flag} must be a whole number from ${min} to ${max}, got "${value}"`);
   return n;
 }
 
@@ -50,8 +53,12 @@ export function memoryIo(): Io & { out: string[]; err: string[] } {
   return {
     out,
     err,
-    stdout: (t) => out.push(t),
-    stderr: (t) => err.push(t),
+    stdout: (t) => {
+      out.push(t);
+    },
+    stderr: (t) => {
+      err.push(t);
+    },
     signal: new AbortController().signal,
   };
 }

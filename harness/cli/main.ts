@@ -21,19 +21,20 @@ export async function main(argv: string[], io: Io): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     const topic = name === 'help' ? rest[0] : undefined;
-    const cmd = topic ? commands.find((c) => c.name === topic) : undefined;
-    if (topic && !cmd) {
+    const entry = topic ? commands.find((c) => c.name === topic) : undefined;
+    if (topic && !entry) {
       io.stderr(`flyte-mc: unknown command "${topic}"\n\n${usage()}`);
       return 2;
     }
-    io.stdout(cmd ? cmd.usage : usage());
+    io.stdout(entry ? (await entry.load()).usage : usage());
     return name === undefined ? 2 : 0;
   }
-  const cmd: Command | undefined = commands.find((c) => c.name === name);
-  if (!cmd) {
+  const entry = commands.find((c) => c.name === name);
+  if (!entry) {
     io.stderr(`flyte-mc: unknown command "${name}"\n\n${usage()}`);
     return 2;
   }
+  const cmd = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     io.stdout(cmd.usage);
     return 0;
@@ -80,12 +81,25 @@ function processIo(controller: AbortController): Io {
       if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') return;
       if (!controller.signal.aborted) controller.abort(new OutputClosed(name));
     });
-    return (text: string) => {
-      if (closed.has(stream) || stream.destroyed) return;
-      stream.write(text);
+    return (text: string): boolean => {
+      if (closed.has(stream) || stream.destroyed) return true;
+      return stream.write(text);
     };
   };
-  return { stdout: guard('stdout', process.stdout), stderr: guard('stderr', process.stderr), signal: controller.signal };
+  // Backpressure for streaming commands; a closed pipe or an interrupt ends the wait too.
+  const drain = (): Promise<void> =>
+    new Promise<void>((resolve) => {
+      const out = process.stdout;
+      if (closed.has(out) || out.destroyed || controller.signal.aborted) return resolve();
+      const done = () => {
+        out.off('drain', done).off('close', done).off('error', done);
+        controller.signal.removeEventListener('abort', done);
+        resolve();
+      };
+      out.once('drain', done).once('close', done).once('error', done);
+      controller.signal.addEventListener('abort', done, { once: true });
+    });
+  return { stdout: guard('stdout', process.stdout), stderr: guard('stderr', process.stderr), drain, signal: controller.signal };
 }
 
 if (import.meta.main) {

@@ -7,7 +7,7 @@
 //     sts:AssumeRoleWithWebIdentity and all its conditions hold; an applicable Deny wins, else an applicable Allow
 //     allows, else the request is implicitly denied.
 // No I/O: the JWKS is passed in (see jwks.ts for loading it).
-import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
+import type { JSONWebKeySet, JWTPayload } from 'jose';
 import { evaluateCondition, globMatch, requestContext, type ConditionResult, type ContextEntry, type RequestContext } from './conditions.ts';
 import { parsePolicyDocument, type ParsedPolicy, type ParsedStatement } from './document.ts';
 import { issuerHostPath } from './policies.ts';
@@ -181,6 +181,8 @@ export interface TokenCheck {
 
 /** Verifies signature (against the JWKS), exp and nbf. Never includes the token itself in the explanation. */
 export async function verifyWebIdentityToken(token: string, jwks: JSONWebKeySet, now: Date = new Date()): Promise<TokenCheck> {
+  // Loaded here, not at the top: lint's trust-policy rules use this module and never verify a token.
+  const { createLocalJWKSet, decodeJwt, decodeProtectedHeader, errors: joseErrors, jwtVerify } = await import('jose');
   let claims: JWTPayload;
   let kid: string | undefined;
   try {

@@ -3,6 +3,7 @@ export type { ClusterAuth, ClusterConfig, ClustersConfig, LabelEntryConfig } fro
 export { GoRand, lcgState0, seedrand, firstFloat32, int64Halves, halvesToInt64, INT32_MAX, ZERO_SEED_STATE } from './gorand.ts';
 export { fnv1a64, fnv1a64Hex, fnvOut, compareUtf8 } from './fnv.ts';
 export { WeightedList, PlacementError, formatGoF, validateEntries } from './weighted.ts';
+export { WeightedListCache } from './list-cache.ts';
 export type { PlacementErrorCode, WeightedItem, WeightedSlot } from './weighted.ts';
 export { drawForName, pickForName, indexForName, traceDraw, float32Bits, type DrawTrace } from './engine.ts';
 export {

@@ -1,14 +1,22 @@
 // Execution-name patterns for sampling: `{i}` is the sample index, `{i:N}` the index zero-padded to N digits.
-import { InputError } from '../errors.ts';
+import { UsageError } from '../errors.ts';
 
-/** Compiles PATTERN into a function of the index; throws InputError when it has no `{i}`. */
+/** FlyteAdmin's limit on an execution name (execution_validator.go): a wider field could never be one. */
+export const MAX_PATTERN_WIDTH = 63;
+
+/** Compiles PATTERN into a function of the index; throws UsageError when it has no `{i}` or a width above 63. */
 export function namePattern(pattern: string): (i: number) => string {
   const parts = pattern.split(/(\{i(?::\d+)?\})/);
-  if (parts.length < 3) throw new InputError(`name pattern ${JSON.stringify(pattern)} must contain {i} or {i:WIDTH}`);
+  if (parts.length < 3) throw new UsageError(`--names: pattern ${JSON.stringify(pattern)} must contain {i} or {i:WIDTH}`);
   const pieces = parts.map((p) => {
     const m = /^\{i(?::(\d+))?\}$/.exec(p);
     if (!m) return p;
-    return m[1] === undefined ? -1 : Number(m[1]);
+    if (m[1] === undefined) return -1;
+    const width = Number(m[1]);
+    if (width > MAX_PATTERN_WIDTH) {
+      throw new UsageError(`--names: width ${m[1]} in ${JSON.stringify(pattern)} is above ${MAX_PATTERN_WIDTH} (an execution name has at most ${MAX_PATTERN_WIDTH} characters)`);
+    }
+    return width;
   });
   if (pieces.length === 3 && typeof pieces[1] === 'number') {
     const [pre, width, post] = pieces as [string, number, string];

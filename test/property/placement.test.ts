@@ -3,7 +3,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ClustersConfig } from '../../harness/placement/config.ts';
-import { ClusterSelector, GoRand, firstFloat32, inMemoryLabelResolver, int64Halves } from '../../harness/placement/index.ts';
+import {
+  ClusterSelector,
+  GoRand,
+  PlacementError,
+  WeightedList,
+  WeightedListCache,
+  drawForName,
+  firstFloat32,
+  inMemoryLabelResolver,
+  int64Halves,
+} from '../../harness/placement/index.ts';
 import { propertyParams } from '../support/seed.ts';
 
 // Cluster names as FlyteAdmin stores them: any case, any script (FlyteAdmin does not restrict them).
@@ -109,6 +119,36 @@ describe('placement properties', () => {
         expect(firstFloat32(hi, lo)).toBe(new GoRand(seed).float32());
       }),
       propertyParams('engine: fast path', 2000),
+    );
+  });
+});
+
+describe('WeightedListCache (place --batch)', () => {
+  const entry = fc.record({ id: fc.constantFrom('a', 'b', 'c', 'ab', '1', ''), weight: fc.oneof(fc.constant(0), fc.constant(-0), fc.float({ min: -0.5, max: 1.5, noNaN: true })) });
+  it('gives the list (or error) a fresh build gives, built once per distinct entry list', () => {
+    fc.assert(
+      fc.property(fc.array(fc.array(entry, { maxLength: 4 }), { minLength: 1, maxLength: 6 }), fc.array(fc.string(), { minLength: 1, maxLength: 20 }), (lists, names) => {
+        const cache = new WeightedListCache();
+        const distinct = new Set(lists.map((l) => JSON.stringify(l.map((e) => [e.id, Object.is(Math.fround(e.weight), -0) ? '-0' : Math.fround(e.weight)]))));
+        for (const round of [0, 1]) {
+          for (const items of lists) {
+            const got = cache.get(items);
+            let want: WeightedList | PlacementError;
+            try {
+              want = WeightedList.build(items);
+            } catch (err) {
+              want = err as PlacementError;
+            }
+            if (want instanceof PlacementError) expect(got, `round ${round}`).toMatchObject({ message: want.message, code: want.code });
+            else {
+              expect(got).toBeInstanceOf(WeightedList);
+              expect((got as WeightedList).slots).toEqual(want.slots);
+              for (const n of names) expect((got as WeightedList).pick(drawForName(n))).toBe(want.pick(drawForName(n)));
+            }
+          }
+        }
+        expect(cache.size).toBe(distinct.size);
+      }),
     );
   });
 });

@@ -38,4 +38,10 @@ describe('kube-lite command lines', () => {
     expect(kcmArgs(l)).toContain(`--controllers=${CONTAINER_KCM_CONTROLLERS.join(',')}`);
     expect(CONTAINER_KCM_CONTROLLERS).toEqual(expect.arrayContaining([...KCM_CONTROLLERS, 'deployment-controller', 'replicaset-controller']));
   });
+
+  it('test-cluster cuts: no priority and fairness, no watch cache; extra flags come last so they can undo a cut', () => {
+    const a = apiserverArgs({ ...proc, extraApiserverArgs: ['--watch-cache=true'] });
+    expect(a).toEqual(expect.arrayContaining(['--enable-priority-and-fairness=false', '--watch-cache=false']));
+    expect(a.lastIndexOf('--watch-cache=true')).toBeGreaterThan(a.indexOf('--watch-cache=false'));
+  });
 });

@@ -9,6 +9,9 @@
 //	placement-oracle rand-vectors | placement-vectors
 //	                           read test/fixtures/placement/vector-inputs.json on stdin and print the committed
 //	                           vector file with every expected value computed here (vectors.go)
+//	placement-oracle names ID=WEIGHT...
+//	                           one NewWeightedRandom over the entries, then one execution name per stdin line:
+//	                           prints NAME<TAB>ID per line (what `flyte-mc place --names` is compared with)
 package main
 
 import (
@@ -20,6 +23,7 @@ import (
 	"math/rand"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/flyteorg/flyte/flytestdlib/random"
@@ -85,6 +89,42 @@ func batch() error {
 	return w.Flush()
 }
 
+func names(args []string) error {
+	entries := make([]random.Entry, len(args))
+	for i, a := range args {
+		at := strings.LastIndexByte(a, '=')
+		if at < 0 {
+			return fmt.Errorf("names: entry %q is not ID=WEIGHT", a)
+		}
+		w, err := strconv.ParseFloat(a[at+1:], 32)
+		if err != nil {
+			return fmt.Errorf("names: entry %q: %w", a, err)
+		}
+		entries[i] = random.Entry{Item: clusterID(a[:at]), Weight: float32(w)}
+	}
+	list, err := random.NewWeightedRandom(context.Background(), entries)
+	if err != nil {
+		return err
+	}
+	in := bufio.NewScanner(bufio.NewReaderSize(os.Stdin, 1<<20))
+	w := bufio.NewWriterSize(os.Stdout, 1<<20)
+	for in.Scan() {
+		name := in.Text()
+		item, err := list.GetWithSeed(randSource(name))
+		if err != nil {
+			return err
+		}
+		_, _ = w.WriteString(name)
+		_ = w.WriteByte('\t')
+		_, _ = w.WriteString(string(item.(clusterID)))
+		_ = w.WriteByte('\n')
+	}
+	if err := in.Err(); err != nil {
+		return err
+	}
+	return w.Flush()
+}
+
 func bench(n int) error {
 	ctx := context.Background()
 	list, err := random.NewWeightedRandom(ctx, []random.Entry{
@@ -141,8 +181,10 @@ func main() {
 		err = randVectors()
 	case "placement-vectors":
 		err = placementVectors()
+	case "names":
+		err = names(os.Args[2:])
 	default:
-		err = fmt.Errorf("unknown mode %q (batch | bench [N] | rand-vectors | placement-vectors)", mode)
+		err = fmt.Errorf("unknown mode %q (batch | bench [N] | names ID=WEIGHT... | rand-vectors | placement-vectors)", mode)
 	}
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "placement-oracle: %v\n", err)

@@ -1,15 +1,16 @@
 import { readFile, stat } from 'node:fs/promises';
 import { InputError, UsageError, wrap } from '../../errors.ts';
 import { loadTopology, YamlSource, type Topology } from '../../topology/index.ts';
-import { applyIam, asProviderRecords, iamClients, planAgainst, readProviders, readRoleTrustPolicy, type IamClients } from '../../iam/aws.ts';
+import type { IamClients } from '../../iam/aws.ts';
 import { desiredIam, providerRecords } from '../../iam/desired.ts';
-import { checkAssumeRoleWithWebIdentity, type OidcProviderRecord } from '../../iam/evaluate.ts';
-import { loadJwks } from '../../iam/jwks.ts';
+import type { OidcProviderRecord } from '../../iam/evaluate.ts';
 import { formatPlan } from '../../iam/plan.ts';
 import type { IssuerMap } from '../../iam/policies.ts';
 import { parseFlags, requireFlag, type Command, type Io } from '../command.ts';
 import { CleanupStack } from '../../lifecycle.ts';
-import { startEmulator } from '../../iam/emulator.ts';
+
+// The AWS SDK, jose and testcontainers load only on the paths that use them (start-up of every other command).
+const aws = () => import('../../iam/aws.ts');
 
 const usage = `Usage: flyte-mc iam plan|apply --topology FILE [--endpoint URL|moto|localstack] [--issuers FILE] [--prune] [--check]
        flyte-mc iam check --role NAME --token FILE --jwks FILE|URL (--topology FILE | --endpoint URL) [--policy FILE]
@@ -88,6 +89,7 @@ async function withEndpoint<T>(endpoint: string, t: Topology | undefined, region
   try {
     if (endpoint === 'moto' || endpoint === 'localstack') {
       const label = endpoint === 'moto' ? 'moto' : 'LocalStack';
+      const { startEmulator } = await import('../../iam/emulator.ts');
       const em = await startEmulator(endpoint, { ...(t ? { accountId: t.aws.accountId } : {}), signal: io.signal, cleanup }).catch((err: unknown) => {
         throw wrap(err, `start the ${label} IAM emulator`);
       });
@@ -95,7 +97,7 @@ async function withEndpoint<T>(endpoint: string, t: Topology | undefined, region
       io.stderr(`${em.describe}\n`);
     } else if (!/^https?:\/\/[^/\s]+\/?$/.test(endpoint)) throw new UsageError(`--endpoint must be an http(s) URL such as http://127.0.0.1:4566, or "moto" / "localstack"; got "${endpoint}"`);
     // With the topology's account in the dummy credentials, LocalStack (which serves every account) answers as it.
-    const c = iamClients({ endpoint: url, region: region ?? t?.aws.region ?? 'us-east-1', ...(t ? { accountId: t.aws.accountId } : {}) });
+    const c = (await aws()).iamClients({ endpoint: url, region: region ?? t?.aws.region ?? 'us-east-1', ...(t ? { accountId: t.aws.accountId } : {}) });
     try {
       return await fn(c, url);
     } finally {
@@ -121,11 +123,11 @@ async function planOrApply(apply: boolean, args: string[], io: Io): Promise<numb
   const endpoint = values.endpoint ?? 'moto';
   return withEndpoint(endpoint, t, values.region, io, async (c, url) => {
     if (!apply) {
-      const { plan } = await planAgainst(c, desired, { prune: values.prune, endpoint: url });
+      const { plan } = await (await aws()).planAgainst(c, desired, { prune: values.prune, endpoint: url });
       io.stdout(formatPlan(plan));
       return values.check && plan.changes.length > 0 ? 1 : 0;
     }
-    const r = await applyIam(c, desired, { prune: values.prune, endpoint: url, signal: io.signal, log: (l) => io.stderr(`${l}\n`) });
+    const r = await (await aws()).applyIam(c, desired, { prune: values.prune, endpoint: url, signal: io.signal, log: (l) => io.stderr(`${l}\n`) });
     io.stdout(formatPlan(r.plan).replace(/^(\d+) changes?;/m, (_m, n: string) => `applied ${n} change${n === '1' ? '' : 's'};`));
     return 0;
   });
@@ -154,6 +156,7 @@ async function check(args: string[], io: Io): Promise<number> {
   const now = values.at === undefined ? new Date() : new Date(values.at);
   if (Number.isNaN(now.getTime())) throw new UsageError(`--at must be an ISO 8601 time, got "${values.at}"`);
   const token = await readToken(tokenFile, io);
+  const { loadJwks } = await import('../../iam/jwks.ts');
   const jwks = await loadJwks(jwksSource, { ...(values['jwks-ca'] ? { caFile: values['jwks-ca'] } : {}), ...(values['jwks-bearer'] ? { bearerTokenFile: values['jwks-bearer'] } : {}) });
   const t = values.topology ? await loadTopology(values.topology) : undefined;
   const explicitPolicy = values.policy ? await readFile(values.policy, 'utf8').catch((err: NodeJS.ErrnoException) => {
@@ -166,6 +169,7 @@ async function check(args: string[], io: Io): Promise<number> {
   let policySource: string;
   if (values.endpoint) {
     ({ roleArn, trustPolicy, providers, policySource } = await withEndpoint(values.endpoint, t, values.region, io, async (c) => {
+      const { asProviderRecords, readProviders, readRoleTrustPolicy } = await aws();
       const r = await readRoleTrustPolicy(c, role);
       if (!r && explicitPolicy === undefined) throw new InputError(`no role "${role}" at ${values.endpoint}`, { path: '--role' });
       return {
@@ -184,6 +188,7 @@ async function check(args: string[], io: Io): Promise<number> {
     providers = providerRecords(desired);
     policySource = values.policy ?? `rendered trust policy of ${role}`;
   }
+  const { checkAssumeRoleWithWebIdentity } = await import('../../iam/evaluate.ts');
   const d = await checkAssumeRoleWithWebIdentity({ roleArn, trustPolicy, providers, token, jwks, now, policySource });
   if (values.json) io.stdout(`${JSON.stringify({ decision: d.decision, basis: d.basis, rejectedBy: d.rejectedBy ?? null, explanation: d.lines, statements: d.statements }, null, 2)}\n`);
   else io.stdout(`${d.lines.join('\n')}\n`);

@@ -28,7 +28,7 @@ function abortedIo(): Io & { err: string[]; out: string[] } {
   ac.abort(new Interrupted('SIGINT'));
   const out: string[] = [];
   const err: string[] = [];
-  return { out, err, stdout: (t) => out.push(t), stderr: (t) => err.push(t), signal: ac.signal };
+  return { out, err, stdout: (t) => void out.push(t), stderr: (t) => err.push(t), signal: ac.signal };
 }
 
 const exists = (p: string) => stat(p).then(() => true, () => false);

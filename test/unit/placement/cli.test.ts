@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { memoryIo } from '../../../harness/cli/command.ts';
+import { memoryIo, type Io } from '../../../harness/cli/command.ts';
 import { main } from '../../../harness/cli/main.ts';
 import { loadTopology, starterTopologyYaml } from '../../../harness/topology/index.ts';
 import { runScenario } from '../../../scenarios/lib/index.ts';
@@ -117,6 +117,88 @@ describe('flyte-mc place', () => {
     const r2 = await run('place', '--batch', file);
     expect(r2.code).toBe(2);
     expect(r2.err).toContain(`${file}: not JSON`);
+  });
+});
+
+describe('flyte-mc place --names', () => {
+  const names = ['e', 'e1', 'e22', 'e3', 'abc123', 'f8a2b3c4d5e6f7a8b9c0', 'a'];
+
+  it('streams one NAME<TAB>CLUSTER per input line, the same as positional names (CRLF and a missing last newline too)', async () => {
+    const positional = await run('place', '--topology', before, '--label', 'mixed', ...names);
+    const file = path.join(dir, 'names.txt');
+    writeFileSync(file, `${names.slice(0, 3).join('\r\n')}\r\n${names.slice(3).join('\n')}`);
+    const streamed = await run('place', '--topology', before, '--label', 'mixed', '--names', file);
+    expect(streamed.code).toBe(0);
+    expect(streamed.out).toBe(positional.out);
+    const json = await run('place', '--topology', before, '--project', 'team1', '--domain', 'development', '--json', '--names', file);
+    const lines = json.out.trimEnd().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.name, l.cluster, l.rule])).toEqual(names.map((n) => [n, 'dataplane_3', 'execution-cluster-label']));
+  });
+
+  it('refuses an empty name, a name FlyteAdmin rejects and a tab in a positional name, naming the line or argument', async () => {
+    const file = path.join(dir, 'bad-names.txt');
+    writeFileSync(file, 'ok-1\nok-2\n\nok-3\n');
+    const empty = await run('place', '--topology', before, '--label', 'mixed', '--names', file);
+    expect(empty.code).toBe(2);
+    expect(empty.err).toBe(`flyte-mc place: ${file}:3: empty execution name (FlyteAdmin requires one matching ^[a-z][a-z0-9-]*$)\n`);
+    // the lines before the bad one are placed and written whole
+    expect(empty.out.split('\n').slice(0, -1).map((l) => l.split('\t')[0])).toEqual(['ok-1', 'ok-2']);
+    writeFileSync(file, 'ok\n9lives\n');
+    const digit = await run('place', '--topology', before, '--label', 'mixed', '--names', file);
+    expect(digit.code).toBe(2);
+    expect(digit.err).toContain(`${file}:2: FlyteAdmin refuses this name: execution name "9lives" must start with a letter`);
+    writeFileSync(file, `${'a'.repeat(64)}\n`);
+    expect((await run('place', '--topology', before, '--label', 'mixed', '--names', file)).err).toContain('is longer than 63 characters');
+    const tab = await run('place', '--topology', before, '--label', 'mixed', 'ok', 'a\tb');
+    expect(tab.code).toBe(2);
+    expect(tab.out).toBe('');
+    expect(tab.err).toContain('NAME argument 2: execution name "a\\tb" holds a tab or line break');
+    const nl = await run('place', '--topology', before, '--label', 'mixed', 'a\nb');
+    expect(nl.err).toContain('"a\\nb" holds a tab or line break');
+    expect((await run('place', '--topology', before, '--label', 'mixed', '')).err).toContain('NAME argument 1: empty execution name');
+    // upper case passes: FlyteAdmin validates the lower-cased name and seeds with the name as written
+    expect((await run('place', '--topology', before, '--label', 'mixed', 'Exec-A')).code).toBe(0);
+  });
+
+  it('usage and file errors are exit 2 before any output', async () => {
+    const missing = await run('place', '--topology', before, '--label', 'mixed', '--names', path.join(dir, 'none.txt'));
+    expect([missing.code, missing.out]).toEqual([2, '']);
+    expect(missing.err).toContain('none.txt: file not found');
+    expect((await run('place', '--topology', before, '--label', 'mixed', '--names', dir)).err).toContain('is a directory');
+    expect((await run('place', '--topology', before, '--label', 'mixed', '--names', dir, 'x')).code).toBe(2);
+    expect((await run('place', '--batch', dir, '--names', dir)).code).toBe(2);
+  });
+
+  it('waits for stdout to drain when it reports full, and writes everything once', async () => {
+    const n = 50_000;
+    const file = path.join(dir, 'many.txt');
+    writeFileSync(file, Array.from({ length: n }, (_, i) => `exec-${i}`).join('\n'));
+    const chunks: string[] = [];
+    let drains = 0;
+    const io: Io = { stdout: (t) => (chunks.push(t), false), drain: async () => void drains++, stderr: () => {}, signal: new AbortController().signal };
+    expect(await main(['place', '--topology', before, '--label', 'mixed', '--names', file], io)).toBe(0);
+    const out = chunks.join('');
+    expect(drains).toBe(chunks.length);
+    expect(chunks.length).toBeGreaterThan(5);
+    expect(out.split('\n').length - 1).toBe(n);
+    const some = [0, 777, n - 1].map((i) => `exec-${i}`);
+    const pos = await run('place', '--topology', before, '--label', 'mixed', ...some);
+    expect(pos.out.split('\n').slice(0, 3).every((l) => out.includes(`${l}\n`))).toBe(true);
+  });
+});
+
+describe('numeric bounds', () => {
+  it('--names pattern widths above 63 and non-decimal numbers are usage errors (exit 2), not crashes', async () => {
+    const wide = await run('distribution', '--topology', before, '--label', 'mixed', '--samples', '10', '--names', 'x{i:999999999}');
+    expect(wide.code).toBe(2);
+    expect(wide.err).toContain('--names: width 999999999 in "x{i:999999999}" is above 63');
+    expect((await run('diff', '--before', before, '--after', after, '--samples', '10', '--names', 'x{i:64}')).code).toBe(2);
+    expect((await run('distribution', '--topology', before, '--label', 'mixed', '--samples', '10', '--names', 'x{i:63}')).code).toBe(0);
+    for (const bad of ['1e3', '0x10', ' 5', '-1', '99999999999999999999']) {
+      const r = await run('diff', '--before', before, '--after', after, `--samples=${bad}`);
+      expect(r.code, bad).toBe(2);
+      expect(r.err).toContain('--samples must be a whole number');
+    }
   });
 });
 
