@@ -9,6 +9,7 @@ import { createProcessBackend } from '../harness/backends/process/index.ts';
 import { resolveFlyteChart } from '../harness/helm/flyte-chart.ts';
 import { helmTemplate } from '../harness/helm/helm.ts';
 import { CLUSTER_CAPABILITIES } from '../harness/helm/flyte-chart.ts';
+import type { BenchContext } from './table.ts';
 
 const root = join(import.meta.dirname, '..');
 
@@ -25,7 +26,7 @@ function wall(args: string[], runs: number): number[] {
 
 const median = (xs: number[]) => xs[Math.floor(xs.length / 2)] as number;
 
-export async function run(): Promise<void> {
+export async function run(ctx: BenchContext): Promise<void> {
   const r = await resolveFlyteChart(undefined);
   if (!r.ok) {
     console.log(`chart bench skipped: ${r.reason}`);
@@ -44,11 +45,13 @@ export async function run(): Promise<void> {
     }
     times.sort((a, b) => a - b);
     console.log(`helm template ${release} (${chart.description}): min ${times[0]?.toFixed(2)} s, median ${median(times).toFixed(2)} s over 5 (uncached)`);
+    ctx.row({ what: `helm template of flyte-core, ${release} release (uncached)`, figure: `${median(times).toFixed(2)} s median of 5`, anchor: 'cached by chart and values digest after the first run' });
   }
   wall(['run', '--quiet'], 1); // fills the template cache
   const withChart = wall(['run', '--quiet'], 3);
   const withModel = wall(['run', '--quiet', '--chart-model'], 3);
   console.log(`./flyte-mc run (10,000 executions on sim): real chart median ${median(withChart).toFixed(2)} s vs chart model ${median(withModel).toFixed(2)} s: ${(median(withChart) / median(withModel)).toFixed(2)}× (goal: < 3 s warm with the chart)`);
+  ctx.row({ what: 'default ./flyte-mc run with the real chart (warm template cache)', figure: `${median(withChart).toFixed(2)} s`, anchor: `--chart-model: ${median(withModel).toFixed(2)} s`, ratio: median(withChart) / median(withModel), target: '< 3 s', met: median(withChart) < 3 });
   const why = await createProcessBackend().unavailableReason();
   if (why) {
     console.log(`process guide + day 2 with the chart: skipped (${why})`);
@@ -58,6 +61,7 @@ export async function run(): Promise<void> {
   const helm = wall(args, 1)[0] as number;
   const model = wall([...args, '--chart-model'], 1)[0] as number;
   console.log(`process guide + day 2 (1,000 executions each): chart installed by helm ${helm.toFixed(1)} s vs chart model ${model.toFixed(1)} s: ${(helm / model).toFixed(2)}×`);
+  ctx.row({ what: 'process: guide + day 2 (1,000 executions each), chart installed by helm', figure: `${helm.toFixed(1)} s`, anchor: `chart model (objects applied): ${model.toFixed(1)} s`, ratio: helm / model });
 }
 
-if (import.meta.main) await run();
+if (import.meta.main) await run({ row: () => {} });

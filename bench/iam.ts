@@ -33,6 +33,8 @@ function treeRssMiB(pid: number): number {
   return all.reduce((s, p) => s + kib(p), 0) / 1024;
 }
 
+import type { BenchContext } from './table.ts';
+
 const ACCOUNT = '123456789012';
 
 async function sample(start: () => Promise<{ endpoint: string; pid: number; startupMs: number; stop(): Promise<void> }>): Promise<Sample> {
@@ -61,7 +63,7 @@ function summarize(samples: Sample[]): Sample {
   return { startMs: k('startMs'), firstRequestMs: k('firstRequestMs'), applyMs: k('applyMs'), rssMiB: k('rssMiB'), stopMs: k('stopMs') };
 }
 
-export async function run(): Promise<void> {
+export async function run(ctx?: BenchContext): Promise<void> {
   const runs = Number(process.env.BENCH_IAM_RUNS ?? 3);
   const motoReason = motoMissing();
   const lsReason = localstackProcessMissing();
@@ -82,6 +84,7 @@ export async function run(): Promise<void> {
     const a = mo[f];
     const b = ls[f];
     console.log(`${what.padEnd(44)} moto ${a.toFixed(0).padStart(6)} ${unit}   LocalStack ${b.toFixed(0).padStart(6)} ${unit}   ${(b / a).toFixed(1)}×`);
+    ctx?.row({ what: `IAM emulator: ${what}`, figure: `LocalStack ${b.toFixed(0)} ${unit}`, anchor: `moto ${a.toFixed(0)} ${unit}`, ratio: b / a });
   };
   console.log(`IAM/STS emulators, median of ${runs} starts (moto 5.2.5, LocalStack 2026.3.0 host process, IAM + STS):`);
   row('start to ready', 'startMs', 'ms');

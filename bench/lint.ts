@@ -4,6 +4,7 @@
 import { performance } from 'node:perf_hooks';
 import { lintTopology } from '../harness/lint/index.ts';
 import { parseTopology } from '../harness/topology/index.ts';
+import type { BenchContext } from './table.ts';
 
 /** A topology of about `dataPlanes` clusters, 10 per label, `rows` ECL rows and `projects` projects. */
 export function largeTopologyYaml(dataPlanes: number, rows: number, projects: number): string {
@@ -25,7 +26,7 @@ export function largeTopologyYaml(dataPlanes: number, rows: number, projects: nu
   return out.join('');
 }
 
-export async function run(): Promise<void> {
+export async function run(ctx?: BenchContext): Promise<void> {
   const maxMb = Number(process.env.FLYTE_MC_BENCH_LINT_MB ?? 2);
   let prev: number | undefined;
   for (let k = 1; ; k *= 2) {
@@ -37,6 +38,7 @@ export async function run(): Promise<void> {
     const findings = lintTopology(parseTopology(text, 'large.yaml'));
     const s = (performance.now() - t0) / 1000;
     const heap = process.memoryUsage().heapUsed / 2 ** 20;
+    ctx?.row({ what: `lint --topology, ${mb.toFixed(1)} MB topology`, figure: `${s.toFixed(2)} s, heap ${heap.toFixed(0)} MiB`, anchor: prev ? `half the size: ${prev.toFixed(2)} s` : 'smallest size', ...(prev ? { ratio: s / prev } : {}) });
     console.log(`lint --topology ${mb.toFixed(1)} MB (${100 * k} data planes, ${2500 * k} ECL rows, ${50 * k} projects): ${s.toFixed(2)} s, heap ${heap.toFixed(0)} MiB, ${findings.length} findings${prev ? `, ${(s / prev).toFixed(1)}× the half size` : ''}`);
     prev = s;
   }

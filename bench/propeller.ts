@@ -10,10 +10,12 @@ import { runScenario } from '../scenarios/lib/run.ts';
 import { guide } from '../scenarios/lib/scenarios/guide.ts';
 import { propellerGuide, propellerUnavailableReason } from '../scenarios/lib/scenarios/propeller.ts';
 
+import type { BenchContext } from './table.ts';
+
 const EXECUTIONS = Number(process.env.FLYTE_MC_BENCH_PROPELLER_EXECUTIONS ?? 300);
 const mib = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MiB`;
 
-export async function run(): Promise<void> {
+export async function run(ctx?: BenchContext): Promise<void> {
   const why = (await createProcessBackend().unavailableReason()) ?? (await propellerUnavailableReason());
   if (why) {
     console.log(`propeller: skipped (${why})`);
@@ -44,6 +46,8 @@ export async function run(): Promise<void> {
   const offRate = EXECUTIONS / workloadOff;
   console.log(`executions/s, 3 data planes, ${EXECUTIONS} executions: propeller on ${onRate.toFixed(1)} (created → SUCCEEDED), off ${offRate.toFixed(1)} (created only); ratio off/on ${(offRate / onRate).toFixed(1)}x`);
   console.log(`time from the workload's start to the first SUCCEEDED: ${(f.msToFirstSucceeded / 1000).toFixed(2)} s; propeller ready after ${ready} ms`);
+  ctx?.row({ what: `real propeller: executions/s created → SUCCEEDED (3 data planes, ${EXECUTIONS})`, figure: `${onRate.toFixed(1)}/s`, anchor: `created only, propeller off: ${offRate.toFixed(1)}/s` });
+  ctx?.row({ what: 'real propeller: workload start → first SUCCEEDED', figure: `${(f.msToFirstSucceeded / 1000).toFixed(2)} s`, anchor: `propeller ready after ${ready} ms` });
   console.log(`RSS per data plane with propeller: ${Object.entries(f.rssPerDataPlane).map(([dp, b]) => `${dp} ${mib(b)} (propeller ${mib(f.propellerRss[dp] ?? 0)})`).join(', ')}`);
   console.log(`whole scenario wall time: propeller-guide ${(onMs / 1000).toFixed(1)} s, guide without propeller ${(offMs / 1000).toFixed(1)} s`);
 }

@@ -11,6 +11,10 @@ const BENCHES: { name: string; load: () => Promise<BenchModule> }[] = [
   { name: 'placement', load: () => import('./placement.ts') },
   { name: 'sim', load: () => import('./sim.ts') },
   { name: 'process', load: () => import('./process.ts') },
+  { name: 'chart', load: () => import('./chart.ts') },
+  { name: 'propeller', load: () => import('./propeller.ts') },
+  { name: 'iam', load: () => import('./iam.ts') },
+  { name: 'lint', load: () => import('./lint.ts') },
   { name: 'real-admin', load: () => import('./real-admin.ts') },
 ];
 
