@@ -44,11 +44,15 @@ export function runHelm(args: string[], opts: HelmOptions): Promise<HelmResult> 
     env.HELM_DATA_HOME = `${opts.home}/data`;
   }
   return new Promise((resolve, reject) => {
-    execFile(
+    // helm never outlives flyte-mc, even on a forced exit (a second Ctrl-C exits at once).
+    const killOnExit = () => child.kill('SIGKILL');
+    process.on('exit', killOnExit);
+    const child = execFile(
       opts.bin,
       full,
       { env, maxBuffer: 64 * 1024 * 1024, timeout: opts.timeoutMs ?? 600_000, ...(opts.signal ? { signal: opts.signal } : {}) },
       (err, stdout, stderr) => {
+        process.removeListener('exit', killOnExit);
         if (err) {
           const detail = (stderr || err.message).trim().split('\n').slice(-6).join('\n');
           reject(new HelmError(full, stderr, `helm ${args.slice(0, 2).join(' ')} failed: ${detail}`));

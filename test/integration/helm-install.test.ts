@@ -14,6 +14,7 @@ import { render } from '../../harness/render/index.ts';
 import { parseTopology, starterTopologyYaml } from '../../harness/topology/index.ts';
 import type { KubeObject } from '../../harness/backends/types.ts';
 import { skipTier } from '../support/prereq.ts';
+import { notYet, waitFor } from '../../harness/util/wait.ts';
 import { chartUnavailable, realChart } from '../support/chart.ts';
 
 /** The real flyte-core chart (Flyte v1.16.8's module, prepared by scripts/setup.d/47-flyte-chart.sh). */
@@ -24,8 +25,8 @@ const skip =
   skipTier('helm install (chart)', chartUnavailable) ||
   skipTier('helm install (container clusters)', await createContainerBackend({ sweepStale: false }).unavailableReason());
 
-/** Marks every pod of `namespace` Running and Ready, as a kubelet would, until stopped. */
-function standInKubelet(c: ContainerCluster, namespace: string): () => void {
+/** Marks every pod of `namespace` Running and Ready, as a kubelet would, until stopped (the promise: its loop has ended). */
+function standInKubelet(c: ContainerCluster, namespace: string): () => Promise<void> {
   let on = true;
   const loop = async () => {
     while (on) {
@@ -47,9 +48,10 @@ function standInKubelet(c: ContainerCluster, namespace: string): () => void {
       await new Promise((r) => setTimeout(r, 300));
     }
   };
-  void loop();
+  const done = loop();
   return () => {
     on = false;
+    return done;
   };
 }
 
@@ -98,7 +100,7 @@ describe.skipIf(skip)('helm upgrade --install of the real flyte-core chart on co
       expect(again.map((r) => r.revision)).toEqual([2, 2]);
       console.log(`[helm] ${lines.join(' | ')}`);
     } finally {
-      for (const s of stops) s();
+      await Promise.all(stops.map((s) => s()));
     }
     const cm = await cp.admin().get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'flyte', name: 'flyte-admin-clusters-config' });
     expect((cm.data as Record<string, string>)['clusters.yaml']).toContain(dp.endpoint);
@@ -106,12 +108,23 @@ describe.skipIf(skip)('helm upgrade --install of the real flyte-core chart on co
   }, 300_000);
 
   it('without a kubelet, the Running check fails naming the pods', async () => {
+    // The real chart's upgrade can leave a replacement pod behind the first test's kubelet: settle first.
+    const stop = standInKubelet(cp, 'flyte');
+    try {
+      await waitForPodsRunning(cp.admin(), 'flyte', { timeoutMs: 30_000, pollMs: 250 });
+    } finally {
+      await stop();
+    }
     await expect(waitForPodsRunning(cp.admin(), 'flyte', { timeoutMs: 0 })).resolves.toBeUndefined();
     // Scale a fresh Deployment: its pod stays Pending (nothing schedules it).
     await cp.admin().apply({
       apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'unscheduled', namespace: 'flyte' },
       spec: { replicas: 1, selector: { matchLabels: { app: 'u' } }, template: { metadata: { labels: { app: 'u' } }, spec: { containers: [{ name: 'u', image: 'flyte-mc/busybox:local' }] } } },
     });
+    // The Deployment and ReplicaSet controllers create its pod after a moment: wait for it to exist first.
+    await waitFor('the unscheduled pod to be created', 30_000, async () =>
+      (await cp.admin().list({ apiVersion: 'v1', kind: 'Pod', namespace: 'flyte' })).some((p) => p.metadata.name.startsWith('unscheduled-')) || notYet('no pod yet'),
+    );
     await expect(waitForPodsRunning(cp.admin(), 'flyte', { timeoutMs: 5_000, pollMs: 250 })).rejects.toThrow(/timed out after 5 s waiting for all pods Running in namespace flyte; last: .*pod\/unscheduled-\S+: Pending \(not scheduled\)/);
   }, 60_000);
 });
