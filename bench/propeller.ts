@@ -6,9 +6,9 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { createProcessBackend } from '../harness/backends/process/index.ts';
 import { findFlytePropeller } from '../harness/propeller/binary.ts';
-import { runScenario } from '../scenarios/lib/run.ts';
-import { guide } from '../scenarios/lib/scenarios/guide.ts';
-import { propellerGuide, propellerUnavailableReason } from '../scenarios/lib/scenarios/propeller.ts';
+import { runScenario } from '../harness/scenarios/run.ts';
+import { guide } from '../harness/scenarios/scenarios/guide.ts';
+import { propellerGuide, propellerUnavailableReason } from '../harness/scenarios/scenarios/propeller.ts';
 
 import type { BenchContext } from './table.ts';
 

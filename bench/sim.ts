@@ -5,9 +5,9 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DEFAULT_SCENARIOS } from '../harness/cli/commands/run.ts';
-import { findScenario, runScenario } from '../scenarios/lib/index.ts';
-import { ScenarioContext, type Scenario } from '../scenarios/lib/context.ts';
-import { deployGuide, editTopology } from '../scenarios/lib/steps.ts';
+import { findScenario, runScenario } from '../harness/scenarios/index.ts';
+import { ScenarioContext, type Scenario } from '../harness/scenarios/context.ts';
+import { deployGuide, editTopology } from '../harness/scenarios/steps.ts';
 import { secs, type BenchContext } from './table.ts';
 
 /** README before this change. */

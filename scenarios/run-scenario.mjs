@@ -7,7 +7,7 @@
 import { realpathSync } from 'node:fs';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runFromZx } from './lib/zx.ts';
+import { runFromZx } from './zx.ts';
 
 const self = fileURLToPath(import.meta.url);
 const sameFile = (a) => {

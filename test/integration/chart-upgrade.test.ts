@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveFlyteChart } from '../../harness/helm/flyte-chart.ts';
 import { chartReleases, type FlyteReleases } from '../../harness/helm/releases.ts';
-import { findScenario, runScenario } from '../../scenarios/lib/index.ts';
+import { findScenario, runScenario } from '../../harness/scenarios/index.ts';
 import { chartUnavailable, realChart, realReleases } from '../support/chart.ts';
 import { skipTier } from '../support/prereq.ts';
 

@@ -13,7 +13,7 @@ import { findObject } from '../../harness/flyte/manifests.ts';
 import { resolveFlyteChart, templateRelease } from '../../harness/helm/flyte-chart.ts';
 import { parseTopology, starterTopologyYaml } from '../../harness/topology/index.ts';
 import { render } from '../../harness/render/index.ts';
-import { runScenario, scenarios } from '../../scenarios/lib/index.ts';
+import { runScenario, scenarios } from '../../harness/scenarios/index.ts';
 import { chartUnavailable, realChart, realReleases } from '../support/chart.ts';
 import { skipTier } from '../support/prereq.ts';
 

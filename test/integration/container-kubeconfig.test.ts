@@ -11,7 +11,7 @@ import { createContainerBackend, type ContainerBackend, type ContainerCluster } 
 import { LABEL_RUN } from '../../harness/backends/docker.ts';
 import { buildKubeconfig, createKubeconfigBackend } from '../../harness/backends/kubeconfig/index.ts';
 import type { KubeObject } from '../../harness/backends/types.ts';
-import { findScenario, runScenario } from '../../scenarios/lib/index.ts';
+import { findScenario, runScenario } from '../../harness/scenarios/index.ts';
 import { skipTier } from '../support/prereq.ts';
 
 const skip = skipTier('kubeconfig backend on container clusters', await createContainerBackend({ sweepStale: false }).unavailableReason());

@@ -8,7 +8,7 @@ import { getContainerRuntimeClient } from 'testcontainers';
 import { createContainerBackend, type ContainerBackend, type ContainerCluster } from '../../harness/backends/container/index.ts';
 import { listLabelled } from '../../harness/backends/docker.ts';
 import { KubeApiError } from '../../harness/backends/types.ts';
-import { findScenario, runScenario } from '../../scenarios/lib/index.ts';
+import { findScenario, runScenario } from '../../harness/scenarios/index.ts';
 import { skipTier } from '../support/prereq.ts';
 
 const skip = skipTier('container backend', await createContainerBackend({ sweepStale: false }).unavailableReason());

@@ -5,7 +5,7 @@ import { describe, expect, it, beforeAll, afterAll } from 'vitest';
 import { listLabelled } from '../../harness/backends/docker.ts';
 import { createK3sBackend, k3sHostProblems, type K3sBackend } from '../../harness/backends/k3s/index.ts';
 import type { Cluster } from '../../harness/backends/types.ts';
-import { findScenario, runScenario } from '../../scenarios/lib/index.ts';
+import { findScenario, runScenario } from '../../harness/scenarios/index.ts';
 import { skipTier } from '../support/prereq.ts';
 
 describe('k3s preflight', () => {

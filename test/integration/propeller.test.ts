@@ -14,10 +14,10 @@ import { parseTopology, starterTopologyYaml } from '../../harness/topology/index
 import { createProcessBackend } from '../../harness/backends/process/index.ts';
 import { findFlytePropeller } from '../../harness/propeller/binary.ts';
 import { buildRequest, FlyteWorkflowFactory, runBuilder, type ExecutionInput } from '../../harness/propeller/workflow.ts';
-import { runScenario } from '../../scenarios/lib/run.ts';
-import { propellerDay2, propellerGuide, propellerIssue1929, propellerUnavailableReason } from '../../scenarios/lib/scenarios/propeller.ts';
+import { runScenario } from '../../harness/scenarios/run.ts';
+import { propellerDay2, propellerGuide, propellerIssue1929, propellerUnavailableReason } from '../../harness/scenarios/scenarios/propeller.ts';
 import { realReleases } from '../support/chart.ts';
-import type { Scenario } from '../../scenarios/lib/context.ts';
+import type { Scenario } from '../../harness/scenarios/context.ts';
 import { skipTier } from '../support/prereq.ts';
 
 const binary = await findFlytePropeller();

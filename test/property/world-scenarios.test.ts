@@ -2,7 +2,7 @@
 // one lucky draw of names. fast-check prints the seed and the failing (seed, data planes, scenario) on failure.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { runScenario, scenarios } from '../../scenarios/lib/index.ts';
+import { runScenario, scenarios } from '../../harness/scenarios/index.ts';
 import { propertyParams } from '../support/seed.ts';
 
 describe('scenarios under any seed and size (sim)', () => {

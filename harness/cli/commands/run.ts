@@ -64,7 +64,7 @@ ${DEFAULT_EXECUTIONS} executions each (~${DEFAULT_EXECUTIONS * DEFAULT_SCENARIOS
 `,
   async run(args, io) {
     // Loaded here so that other commands do not pay for the scenario library.
-    const { findScenario, runScenario, scenarios, summaryTable } = await import('../../../scenarios/lib/index.ts');
+    const { findScenario, runScenario, scenarios, summaryTable } = await import('../../scenarios/index.ts');
     const { JUNIT_MARKER, REPORT_FILES, writeJunit, writeReport } = await import('../../report/index.ts');
     const { values, positionals } = parseFlags(
       args,

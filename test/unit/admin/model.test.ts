@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { AdminError, MatchableAttributes, parseEclFile } from '../../../harness/admin/attributes.ts';
 import { looksGenerated, NameSource } from '../../../harness/admin/names.ts';
 import { parseTopology, starterTopologyYaml } from '../../../harness/topology/index.ts';
-import { ScenarioContext, type Scenario } from '../../../scenarios/lib/context.ts';
-import { deployGuide, helmUpgrade, valuesOverride } from '../../../scenarios/lib/steps.ts';
+import { ScenarioContext, type Scenario } from '../../../harness/scenarios/context.ts';
+import { deployGuide, helmUpgrade, valuesOverride } from '../../../harness/scenarios/steps.ts';
 import { chartUnavailable, releaseModes } from '../../support/chart.ts';
 
 const noop: Scenario = { name: 'unit', summary: '', expectations: [], run: async () => {} };

@@ -2,7 +2,7 @@
 // it names (flytestdlib random/weighted_random_list.go, flyteadmin random_cluster_selector.go at v1.16.8).
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { expectedShares } from '../../../scenarios/lib/expected-shares.ts';
+import { expectedShares } from '../../../harness/scenarios/expected-shares.ts';
 
 const cluster = (name: string, enabled = true) => ({ name, endpoint: `https://${name}:443`, enabled });
 function values(labelClusterMap: unknown, opts: { disabled?: string[]; defaultExecutionLabel?: string } = {}): string {

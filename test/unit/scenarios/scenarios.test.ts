@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { memoryIo } from '../../../harness/cli/command.ts';
 import { main } from '../../../harness/cli/main.ts';
-import { runScenario, scenarios } from '../../../scenarios/lib/index.ts';
-import type { Scenario } from '../../../scenarios/lib/context.ts';
+import { runScenario, scenarios } from '../../../harness/scenarios/index.ts';
+import type { Scenario } from '../../../harness/scenarios/context.ts';
 
 const opts = { backend: 'sim', dataPlanes: 2, executions: 300, seed: 3, log: () => {} };
 
@@ -98,7 +98,7 @@ describe('Ctrl-C', () => {
 
 describe('Ctrl-C during a workload', () => {
   it('stops a long sim workload at its next signal check (every 1,024 executions) and records the interrupted step', async () => {
-    const { guide } = await import('../../../scenarios/lib/scenarios/guide.ts');
+    const { guide } = await import('../../../harness/scenarios/scenarios/guide.ts');
     const ac = new AbortController();
     // Ctrl-C arrives once the first workload step has started, before the loop first yields: no timer.
     const log = (line: string) => {

@@ -3,7 +3,7 @@ import { lstatSync, readdirSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SCENARIOS } from '../../../harness/cli/commands/run.ts';
-import { findScenario, scenarios } from '../../../scenarios/lib/index.ts';
+import { findScenario, scenarios } from '../../../harness/scenarios/index.ts';
 
 const DIR = join(import.meta.dirname, '../../../scenarios');
 const WRAPPER = 'run-scenario.mjs';

@@ -1,6 +1,6 @@
 // The syncresources cache footgun (flyteadmin/pkg/clusterresource/controller.go:104-125): its "already applied" cache is keyed by namespace and template, not by
 // cluster, so a template that reached any cluster is skipped for all of them until the pod restarts.
-import { KubeApiError } from '../../../harness/backends/types.ts';
+import { KubeApiError } from '../../backends/types.ts';
 import type { Scenario } from '../context.ts';
 import { deployGuide } from '../steps.ts';
 

@@ -1,7 +1,7 @@
 // The guide followed literally (docs/flyte-behaviour.md#guide-differences): which of its slips break a deployment, how, and which are harmless.
-import { CREDENTIALS_SECRET, FLYTE_NAMESPACE } from '../../../harness/constants.ts';
+import { CREDENTIALS_SECRET, FLYTE_NAMESPACE } from '../../constants.ts';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
-import { b64 } from '../../../harness/backends/sim/tokens.ts';
+import { b64 } from '../../backends/sim/tokens.ts';
 import type { Scenario } from '../context.ts';
 import { addClusterToTopology } from './day2.ts';
 import { applyCredentials, collectCredentials, createTokenSecret, fixedMix, installDataPlane, valuesOverride, workloadPhase } from '../steps.ts';

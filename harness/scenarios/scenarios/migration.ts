@@ -1,8 +1,8 @@
 // Two FlyteAdmin behaviours around cluster identity: executions created in single-cluster mode (cluster "") cannot
 // be terminated once admin runs multi-cluster (flyteorg/flyteadmin PR #330, flyteorg/flyte#2059; docs/flyte-behaviour.md#terminate), and
 // propeller's cluster-id must equal the clusterConfigs name or every event is rejected (flyteorg/flyte#1929; docs/flyte-behaviour.md#events).
-import { notYet, waitFor } from '../../../harness/util/wait.ts';
-import { KubeApiError } from '../../../harness/backends/types.ts';
+import { notYet, waitFor } from '../../util/wait.ts';
+import { KubeApiError } from '../../backends/types.ts';
 import type { Scenario } from '../context.ts';
 import { auditSurvival, dataPlaneValues, deployGuide, fixedMix, preflightTopology, runWorkload } from '../steps.ts';
 

@@ -3,17 +3,17 @@
 // render values-override.yaml, helm upgrade the control plane, flytectl update execution-cluster-label, run
 // workflows; plus the measurements scenarios share (placement shares with a G-test, survival audit).
 import { parse as parseYaml } from 'yaml';
-import { parseEclFile } from '../../harness/admin/attributes.ts';
-import { adminPodFromValues } from '../../harness/flyte/chart-model.ts';
-import { preflight, type PreflightReport } from '../../harness/admin/preflight.ts';
-import type { ClustersConfig } from '../../harness/placement/index.ts';
-import type { Topology } from '../../harness/topology/index.ts';
-import type { StartAttempt } from '../../harness/admin/model.ts';
-import { isTerminal } from '../../harness/admin/executions.ts';
-import { FLYTE_NAMESPACE, FLYTEWORKFLOW_API_VERSION } from '../../harness/backends/manifests.ts';
-import { KubeApiError, type KubeObject } from '../../harness/backends/types.ts';
-import { render, type ClusterCredentials } from '../../harness/render/index.ts';
-import { ALPHA, gTest } from '../../harness/placement/stats.ts';
+import { parseEclFile } from '../admin/attributes.ts';
+import { adminPodFromValues } from '../flyte/chart-model.ts';
+import { preflight, type PreflightReport } from '../admin/preflight.ts';
+import type { ClustersConfig } from '../placement/index.ts';
+import type { Topology } from '../topology/index.ts';
+import type { StartAttempt } from '../admin/model.ts';
+import { isTerminal } from '../admin/executions.ts';
+import { FLYTE_NAMESPACE, FLYTEWORKFLOW_API_VERSION } from '../backends/manifests.ts';
+import { KubeApiError, type KubeObject } from '../backends/types.ts';
+import { render, type ClusterCredentials } from '../render/index.ts';
+import { ALPHA, gTest } from '../placement/stats.ts';
 import { expectedShares } from './expected-shares.ts';
 import type { ScenarioContext } from './context.ts';
 

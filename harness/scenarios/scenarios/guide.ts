@@ -1,5 +1,5 @@
 // The whole multicluster guide, steps named as in the guide, on any backend.
-import { parseEclFile } from '../../../harness/admin/attributes.ts';
+import { parseEclFile } from '../../admin/attributes.ts';
 import type { Scenario } from '../context.ts';
 import { applyEclFiles, deployGuide, renderFiles, workloadPhase } from '../steps.ts';
 

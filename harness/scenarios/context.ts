@@ -1,8 +1,8 @@
 // What a scenario runs in: a World, the current topology, named steps with timings and progress lines, and
 // expectations that record a violation with a clear message instead of stopping at the first one.
-import { parseTopology, starterTopologyYaml, type Topology } from '../../harness/topology/index.ts';
-import type { CleanupStack } from '../../harness/lifecycle.ts';
-import { World } from '../../harness/world.ts';
+import { parseTopology, starterTopologyYaml, type Topology } from '../topology/index.ts';
+import type { CleanupStack } from '../lifecycle.ts';
+import { World } from '../world.ts';
 
 export interface ScenarioOptions {
   backend: string;
@@ -22,10 +22,10 @@ export interface ScenarioOptions {
   upgradeTo?: FlyteReleases;
 }
 
-import type { DistributionRow, StepRecord, Violation } from '../../harness/report/types.ts';
-import type { FlyteReleases } from '../../harness/helm/releases.ts';
+import type { DistributionRow, StepRecord, Violation } from '../report/types.ts';
+import type { FlyteReleases } from '../helm/releases.ts';
 
-export type { DistributionRow, PhaseRecord, ScenarioResult, StepRecord, StepStatus, Violation } from '../../harness/report/types.ts';
+export type { DistributionRow, PhaseRecord, ScenarioResult, StepRecord, StepStatus, Violation } from '../report/types.ts';
 
 export interface Scenario {
   name: string;

@@ -1,6 +1,6 @@
 // Entry point of the zx wrapper (scenarios/run-scenario.mjs, linked as scenarios/<name>.mjs): `flyte-mc run <name>`
 // with the script's flags.
-import { main } from '../../harness/cli/main.ts';
+import { main } from '../harness/cli/main.ts';
 
 /** Runs one scenario with the given flags; sets the exit code. */
 export async function runFromZx(scenario: string, flags: readonly string[]): Promise<number> {

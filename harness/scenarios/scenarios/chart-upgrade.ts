@@ -2,9 +2,9 @@
 // to chart TO with the same values, and check what changed for Flyte's components and whether the deployment still
 // works: FlyteAdmin starts from the new release, executions in flight stay terminable, new ones follow the labels,
 // cluster resource sync reaches every data plane, and propeller's cluster id still matches (#1929).
-import { inspectAdmin, inspectPropeller, diffInspections, formatChange, type Inspection } from '../../../harness/flyte/inspect.ts';
-import type { FlyteReleases } from '../../../harness/helm/releases.ts';
-import { ClusterSelector } from '../../../harness/placement/index.ts';
+import { inspectAdmin, inspectPropeller, diffInspections, formatChange, type Inspection } from '../../flyte/inspect.ts';
+import type { FlyteReleases } from '../../helm/releases.ts';
+import { ClusterSelector } from '../../placement/index.ts';
 import type { Scenario, ScenarioContext } from '../context.ts';
 import { auditSurvival, configOf, controlPlaneValues, deployGuide, helmUpgrade, installDataPlane, renderFiles, valuesOverride, workloadPhase } from '../steps.ts';
 

@@ -2,14 +2,14 @@
 // executions are run by propeller, task pods are completed without a kubelet, and FlyteAdmin's model learns every
 // phase from propeller's events. "Survived" here means: reached the expected terminal phase.
 import { readFile } from 'node:fs/promises';
-import type { KubeObject } from '../../../harness/backends/types.ts';
-import { resolveFlyteChart } from '../../../harness/helm/flyte-chart.ts';
-import { findFlytePropeller, FLYTEPROPELLER_MISSING } from '../../../harness/propeller/binary.ts';
-import { PropellerFleet } from '../../../harness/propeller/fleet.ts';
-import { localPath } from '../../../harness/propeller/pods.ts';
-import { core } from '../../../harness/tiers/real-admin/idl.ts';
-import { FLYTEWORKFLOW_API_VERSION } from '../../../harness/backends/manifests.ts';
-import type { Phase } from '../../../harness/admin/executions.ts';
+import type { KubeObject } from '../../backends/types.ts';
+import { resolveFlyteChart } from '../../helm/flyte-chart.ts';
+import { findFlytePropeller, FLYTEPROPELLER_MISSING } from '../../propeller/binary.ts';
+import { PropellerFleet } from '../../propeller/fleet.ts';
+import { localPath } from '../../propeller/pods.ts';
+import { core } from '../../tiers/real-admin/idl.ts';
+import { FLYTEWORKFLOW_API_VERSION } from '../../backends/manifests.ts';
+import type { Phase } from '../../admin/executions.ts';
 import type { Scenario, ScenarioContext } from '../context.ts';
 import { deployGuide, renderFiles, workloadPhase } from '../steps.ts';
 import { addDataPlaneDay2 } from './day2.ts';

@@ -1,6 +1,6 @@
 // Runs scenarios in-process (what `flyte-mc run` and the zx wrappers call): one World per scenario, torn down
 // whatever happens, and a ScenarioResult with steps, execution counts, distribution and violations.
-import { CleanupStack } from '../../harness/lifecycle.ts';
+import { CleanupStack } from '../lifecycle.ts';
 import { ExpectationError, ScenarioContext, type Scenario, type ScenarioOptions, type ScenarioResult } from './context.ts';
 import { auditSurvival } from './steps.ts';
 
