@@ -117,6 +117,11 @@ ${DEFAULT_EXECUTIONS} executions each (~${DEFAULT_EXECUTIONS * DEFAULT_SCENARIOS
     const force = values.force ?? false;
     if (values.report !== undefined) await checkOutputTarget({ flag: '--report', path: values.report, kind: 'dir', willWrite: REPORT_FILES }, { force });
     if (values.junit !== undefined) await checkOutputTarget({ flag: '--junit', path: values.junit, kind: 'file', marker: JUNIT_MARKER }, { force });
+    if (values.report !== undefined && values.junit !== undefined) {
+      const { resolve, relative } = await import('node:path');
+      const rel = relative(resolve(values.report), resolve(values.junit));
+      if (rel === '' || (REPORT_FILES as readonly string[]).includes(rel)) throw new UsageError(`--junit ${values.junit} is --report's directory or one of its files; give them different paths`);
+    }
     const probe = await createBackend(backend, { ...backendOptions, log: () => {} });
     try {
       const why = await probe.unavailableReason();
