@@ -47,51 +47,6 @@ for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
 done
 ldflags="$ldflags -X main.etcdVersion=$ETCD_VERSION -X main.sourceHash=$hash"
 
-tmp="$(mktemp -d "$cache/.build-XXXXXX")"
-pid=""
-cleanup() {
-  # The build runs in its own process group (setsid): stop all of it, then drop the partial output.
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-    # SIGINT is the signal the go command cleans up on; SIGKILL if it is still there after 10s.
-    kill -INT -- "-$pid" 2>/dev/null || true
-    for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
-    kill -KILL -- "-$pid" 2>/dev/null || true
-  fi
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-# go's work dirs go inside our temp dir, so even a killed build leaves nothing in /tmp.
-mkdir -p "$tmp/gotmp"
-export GOTMPDIR="$tmp/gotmp"
-gocache="$(go env GOCACHE)"
-gocache_before="$(du -sh "$gocache" 2>/dev/null | cut -f1 || echo 0)"
-log "downloading Go modules (k8s $K8S_VERSION, etcd $ETCD_VERSION) through $(go env GOPROXY)"
-dl_start=$(date +%s)
-(cd "$src" && go mod download) >&2
-log "modules ready in $(( $(date +%s) - dl_start ))s ($(go env GOMODCACHE))"
-log "building kube-lite $hash with $gover (GOCACHE $gocache_before; a cold build takes many minutes on 2 cores; progress every 60s)"
-start=$(date +%s)
-timer=()
-[ -x /usr/bin/time ] && timer=(/usr/bin/time -f '%e %M' -o "$tmp/time.txt")
-(cd "$src" && exec setsid "${timer[@]}" nice -n 10 go build -trimpath ${KUBE_LITE_BUILD_FLAGS:-} -ldflags "$ldflags" -o "$tmp/kube-lite" .) >&2 &
-pid=$!
-wait_with_progress "$pid" "$start"
-pid=""
-secs=$(( $(date +%s) - start ))
-peak_kb="$(cut -d' ' -f2 "$tmp/time.txt" 2>/dev/null || echo unknown)"
-"$tmp/kube-lite" version >/dev/null
-size="$(stat -c %s "$tmp/kube-lite")"
-printf '{"seconds": %s, "peak_rss_kb": "%s", "size_bytes": %s, "go": "%s", "gocache_before": "%s", "built": "%s"}\n' \
-  "$secs" "$peak_kb" "$size" "$gover" "$gocache_before" "$(date -u +%FT%TZ)" > "$tmp/build.json"
-echo "$hash" > "$tmp/stamp"
-rm -rf "$tmp/time.txt" "$tmp/gotmp"
-rm -rf "$dir"
-mv "$tmp" "$dir"
-# Keep the current and the previous build (a running harness may still be using it); drop older ones.
-# Hidden .build-* dirs belong to builds in progress.
-ls -1dt "$cache"/*/ 2>/dev/null | tail -n +3 | while read -r old; do rm -rf "${old%/}"; done
-log "built $bin ($(du -h "$bin" | cut -f1), peak RSS of the largest build step ${peak_kb} KiB) in ${secs}s"
+kube_lite_smoke() { "$1" version >/dev/null; }
+go_build_cached kube-lite "$src" "$cache" "$hash" "$ldflags" "${KUBE_LITE_BUILD_FLAGS:-}" kube_lite_smoke
 done_
