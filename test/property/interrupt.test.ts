@@ -62,10 +62,10 @@ describe('SIGINT at any point of flyte-mc run guide', () => {
             expect(r.signal, r.stderr).toBeNull();
             expect([0, 130], r.stderr).toContain(r.code);
           } else {
-            // A second SIGINT that lands while Node is already exiting (after the first one's clean 130) meets the
-            // default disposition Node restores at teardown: the shell sees 128+2 either way. Cleanup had run.
+            // The force path: a second SIGINT can land while Node is tearing down (after the first one's clean exit,
+            // or during the forced exit), where Node has restored the default disposition; the shell sees 128+2
+            // either way. What must hold whatever the timing is checked below: no secret and no process is left.
             expect(r.signal, r.stderr).toBe('SIGINT');
-            expect(r.stderr).toMatch(/interrupted; cleaned up/);
           }
           if (r.code === 130 && second === null) expect(r.stderr).toMatch(/interrupted/);
           if (r.code === 0) expect(r.stderr).toMatch(/PASSED/);

@@ -66,23 +66,30 @@ function namesOf(ctx: ScenarioContext, from: number, to: number): string[] {
 
 /** The FlyteWorkflow of each execution in the data plane the model recorded, with propeller's phase there. */
 async function checkOnRecordedPlane(ctx: ScenarioContext, from: number, to: number): Promise<void> {
-  const byPlane = new Map<string, Map<string, number>>();
-  for (const [dp, c] of ctx.world.dataPlanes) {
-    const m = new Map<string, number>();
-    for (const o of await c.admin().list({ apiVersion: FLYTEWORKFLOW_API_VERSION, kind: 'FlyteWorkflow' })) m.set(o.metadata.name, ((o.status as { phase?: number } | undefined)?.phase ?? 0));
-    byPlane.set(dp, m);
-  }
+  // propeller sends the terminal event before it writes the object's final status: give the writes a moment.
   let misplaced = 0;
   let notSucceeded = 0;
-  for (let i = from; i < to; i++) {
-    const row = ctx.world.admin.executions.at(i);
-    const phase = byPlane.get(row.cluster)?.get(row.name);
-    if (phase === undefined) misplaced++;
-    // v1alpha1.WorkflowPhaseSuccess (flytepropeller/pkg/apis/flyteworkflow/v1alpha1/iface.go:109)
-    else if (phase !== 3) notSucceeded++;
-  }
+  const count = async (): Promise<boolean> => {
+    const byPlane = new Map<string, Map<string, number>>();
+    for (const [dp, c] of ctx.world.dataPlanes) {
+      const m = new Map<string, number>();
+      for (const o of await c.admin().list({ apiVersion: FLYTEWORKFLOW_API_VERSION, kind: 'FlyteWorkflow' })) m.set(o.metadata.name, ((o.status as { phase?: number } | undefined)?.phase ?? 0));
+      byPlane.set(dp, m);
+    }
+    misplaced = 0;
+    notSucceeded = 0;
+    for (let i = from; i < to; i++) {
+      const row = ctx.world.admin.executions.at(i);
+      const phase = byPlane.get(row.cluster)?.get(row.name);
+      if (phase === undefined) misplaced++;
+      // v1alpha1.WorkflowPhaseSuccess (flytepropeller/pkg/apis/flyteworkflow/v1alpha1/iface.go:109)
+      else if (phase !== 3) notSucceeded++;
+    }
+    return misplaced === 0 && notSucceeded === 0;
+  };
+  for (let tries = 0; !(await count()) && tries < 60; tries++) await ctx.world.elapse(500);
   ctx.expect(misplaced === 0, `${misplaced} executions have no FlyteWorkflow on the data plane the model recorded`);
-  ctx.expect(notSucceeded === 0, `${notSucceeded} FlyteWorkflow objects are not Succeeded in their data plane`);
+  ctx.expect(notSucceeded === 0, `${notSucceeded} FlyteWorkflow objects are not Succeeded in their data plane (after 30 s)`);
 }
 
 export const propellerGuide: Scenario = {
