@@ -3,15 +3,14 @@
 // admin uses in a data plane (FlyteWorkflow create/get/delete/list/watch/patch/update in any namespace; namespaces and
 // resourcequotas create/get/list/patch/update for cluster resource sync) and nothing else.
 import type { KubeObject } from './types.ts';
+import { CREDENTIALS_MOUNT, CREDENTIALS_SECRET, FLYTE_NAMESPACE, FLYTEADMIN_SERVICE_ACCOUNT } from '../constants.ts';
 
-export const FLYTE_NAMESPACE = 'flyte';
-export const FLYTEADMIN_SA = 'flyteadmin';
+export { FLYTE_NAMESPACE };
+export const FLYTEADMIN_SA = FLYTEADMIN_SERVICE_ACCOUNT;
 /** The long-lived token Secret the guide has the user apply. */
 export const FLYTEADMIN_TOKEN_SECRET = 'flyteadmin-token';
-/** Hard-coded by the chart's syncresources Deployment (charts/flyte-core/templates/clusterresourcesync/deployment.yaml:86-90). */
-export const CLUSTER_CREDENTIALS_SECRET = 'cluster-credentials';
-/** Hard-coded mount path of cluster-credentials (charts/flyte-core/templates/clusterresourcesync/deployment.yaml:68-71). */
-export const CREDENTIALS_MOUNT_PATH = '/var/run/credentials';
+export const CLUSTER_CREDENTIALS_SECRET = CREDENTIALS_SECRET;
+export const CREDENTIALS_MOUNT_PATH = CREDENTIALS_MOUNT;
 
 export const FLYTEWORKFLOW_GROUP = 'flyte.lyft.com';
 export const FLYTEWORKFLOW_VERSION = 'v1alpha1';
