@@ -3,6 +3,7 @@
 // interface run on either. Errors are AdminError (attributes.ts) with FlyteAdmin's gRPC-style code.
 import type { PlacementExplanation } from '../placement/index.ts';
 import type { EclFile } from './attributes.ts';
+import type { KubeObject } from '../backends/types.ts';
 
 export type StartStage = 'values' | 'mount' | 'sync-cluster-resources' | 'serve';
 
@@ -31,6 +32,11 @@ export interface CreateExecutionRequest {
    * `.flytegen.<task>`; a failure to create it is returned to the caller and nothing is stored (execution_manager.go:653-658).
    */
   singleTask?: boolean;
+  /**
+   * Builds the FlyteWorkflow object from what the client registered (AdminService: the compiled closure and the
+   * execution's inputs, through propeller's builder); without it the model creates its own object for `workflow`.
+   */
+  flyteWorkflow?: (e: { name: string; namespace: string }) => Promise<KubeObject>;
 }
 
 /** What both implementations report about one execution (the model's rows carry more). */

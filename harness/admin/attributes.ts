@@ -27,7 +27,7 @@ export interface EclFile {
 
 /** A FlyteAdmin or flytectl error with the gRPC-ish code a caller branches on. */
 export class AdminError extends Error {
-  readonly code: 'NotFound' | 'InvalidArgument' | 'Internal' | 'AlreadyExists' | 'FailedPrecondition' | 'Unavailable';
+  readonly code: 'NotFound' | 'InvalidArgument' | 'Internal' | 'AlreadyExists' | 'FailedPrecondition' | 'Unavailable' | 'Unimplemented';
   constructor(code: AdminError['code'], message: string) {
     super(message);
     this.name = 'AdminError';

@@ -415,7 +415,11 @@ export class FlyteAdmin implements FlyteAdminApi {
       cluster = proc.selector.pick({ name, label, project: req.project, domain: req.domain, workflow }, this.attributes.resolver);
       const client = proc.clients.get(cluster) as KubeClient;
       const namespace = this.namespace(req.project, req.domain);
-      const obj = this.propeller ? await this.propeller.flyteWorkflow({ name, project: req.project, domain: req.domain, workflow, namespace }) : this.flyteWorkflow(name, req.project, req.domain, workflow);
+      const obj = req.flyteWorkflow
+        ? await req.flyteWorkflow({ name, namespace })
+        : this.propeller
+          ? await this.propeller.flyteWorkflow({ name, project: req.project, domain: req.domain, workflow, namespace })
+          : this.flyteWorkflow(name, req.project, req.domain, workflow);
       try {
         await client.create(obj);
       } catch (err) {

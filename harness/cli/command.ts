@@ -19,6 +19,8 @@ export interface Command {
   summary: string;
   /** Full usage text, printed by `flyte-mc help NAME` and with usage errors. */
   usage: string;
+  /** Ctrl-C is how the command normally ends (`up`): its own exit code stands. */
+  stopsOnInterrupt?: boolean;
   /** Returns the exit code: 0 ok, 1 a check failed (lint errors, drift, scenario failure), 2 bad input. */
   run(args: string[], io: Io): Promise<number>;
 }

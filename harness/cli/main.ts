@@ -40,11 +40,14 @@ export async function main(argv: string[], io: Io): Promise<number> {
     return 0;
   }
   let code: number;
+  let returned = false;
   try {
     code = await cmd.run(rest, io);
+    returned = true;
   } catch (err) {
     code = io.signal.aborted ? EXIT_INTERRUPTED : report(cmd, err, io);
   }
+  if (returned && cmd.stopsOnInterrupt && !(io.signal.reason instanceof OutputClosed)) return code;
   // An interrupt wins over whatever the command made of it (an ECONNREFUSED from an emulator that cleanup stopped,
   // a scenario failed at its next step): the run was cut short, say so, and exit 130.
   if (io.signal.aborted) {

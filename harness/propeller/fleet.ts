@@ -26,6 +26,13 @@ export interface FleetOptions {
   /** Annotations every execution gets (scenarios set pod timings with them). */
   annotations?: (name: string) => Record<string, string>;
   log?: (line: string) => void;
+  /**
+   * The event API to use, not started yet (`flyte-mc up` registers the whole AdminService on it first); by default
+   * the fleet makes its own over the model's executions.
+   */
+  server?: AdminGrpcServer;
+  /** Task outputs the pod completer writes (PodCompleterOptions.outputs); default: add_one's. */
+  outputs?: PodCompleterOptions['outputs'];
 }
 
 interface Plane {
@@ -40,7 +47,7 @@ export class PropellerFleet {
   private readonly world: World;
   private readonly opts: FleetOptions;
   private readonly log: (line: string) => void;
-  private bucket = 'my-s3-bucket';
+  private storageBucket = 'my-s3-bucket';
   /** When the model first recorded a SUCCEEDED event (epoch ms; 0 before). */
   readonly marks: { firstSucceededAt: number };
 
@@ -53,11 +60,16 @@ export class PropellerFleet {
     this.log = opts.log ?? (() => {});
   }
 
+  /** The bucket of propeller's storage config (raw outputs go under it). */
+  get bucket(): string {
+    return this.storageBucket;
+  }
+
   /** Starts the event API, attaches the builder to the model and a propeller to every data plane of the World. */
   static async attach(world: World, opts: FleetOptions): Promise<PropellerFleet> {
     const store = modelExecutionStore(world.admin);
     const marks = { firstSucceededAt: 0 };
-    const server = new AdminGrpcServer(
+    const server = opts.server ?? new AdminGrpcServer(
       {
         lookup: (id) => store.lookup(id),
         setPhase: (id, phase) => {
@@ -113,12 +125,12 @@ export class PropellerFleet {
       dir: await makeTempDir(`propeller-${name.replace(/[^a-z0-9-]/gi, '-')}`),
       log: this.log,
     });
-    const completer = new PodCompleter({ client: admin, storageRoot: this.storageRoot, defaults: this.opts.pods, log: (l) => this.log(`${name}: pods: ${l}`) });
+    const completer = new PodCompleter({ client: admin, storageRoot: this.storageRoot, defaults: this.opts.pods, outputs: this.opts.outputs, log: (l) => this.log(`${name}: pods: ${l}`) });
     this.planes.set(name, { propeller, completer });
     await cluster.attach({
       start: async () => {
         await propeller.start();
-        this.bucket = propeller.config?.container ?? this.bucket;
+        this.storageBucket = propeller.config?.container ?? this.storageBucket;
         completer.start();
       },
       stop: async (graceMs) => {

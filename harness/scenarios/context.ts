@@ -20,6 +20,8 @@ export interface ScenarioOptions {
   releases?: FlyteReleases;
   /** chart-upgrade: the chart the releases are upgraded to. */
   upgradeTo?: FlyteReleases;
+  /** The deployment to start from (`flyte-mc up --topology`); default: the starter topology with `dataPlanes`. */
+  topology?: Topology;
 }
 
 import type { DistributionRow, StepRecord, Violation } from '../report/types.ts';
@@ -71,8 +73,7 @@ export class ScenarioContext {
   }
 
   static async create(scenario: Scenario, opts: ScenarioOptions): Promise<ScenarioContext> {
-    const n = opts.dataPlanes;
-    const topology = parseTopology(starterTopologyYaml({ dataPlanes: n }));
+    const topology = opts.topology ?? parseTopology(starterTopologyYaml({ dataPlanes: opts.dataPlanes }));
     const world = await World.create({
       backend: opts.backend,
       backendOptions: { ...opts.backendOptions, seed: `${opts.seed}/${scenario.name}` },

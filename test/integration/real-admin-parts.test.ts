@@ -16,7 +16,7 @@ import { parseTopology } from '../../harness/topology/index.ts';
 import { AdminClient, AdminRpcError, SERVICE, reportedCluster } from '../../harness/tiers/real-admin/client.ts';
 import { adminConfigFiles, clustersYamlFromValuesOverride } from '../../harness/tiers/real-admin/config.ts';
 import { PlacementModel, compareExecution, sideBySide, summarize, assertAgreement } from '../../harness/tiers/real-admin/compare.ts';
-import { admin as adminPb, core } from '../../harness/tiers/real-admin/idl.ts';
+import { admin as adminPb, core } from '../../harness/flyte/idl.ts';
 import { mountNamespaceUnavailableReason, withCredentialsMount } from '../../harness/tiers/real-admin/mountns.ts';
 import { postgresUnavailableReason, startPostgres } from '../../harness/tiers/real-admin/postgres.ts';
 import { minimalEntities } from '../../harness/tiers/real-admin/workflow.ts';

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdminError } from '../../harness/admin/attributes.ts';
 import { AdminClient } from '../../harness/tiers/real-admin/client.ts';
 import { RealFlyteAdmin, type RunningAdmin } from '../../harness/tiers/real-admin/admin.ts';
-import { admin as adminPb, core, flyteidl } from '../../harness/tiers/real-admin/idl.ts';
+import { admin as adminPb, core, flyteidl } from '../../harness/flyte/idl.ts';
 
 type Decoder = { decode(b: Uint8Array): unknown };
 const calls: { method: string; request: Record<string, unknown> }[] = [];

@@ -29,9 +29,13 @@ type buildRequest struct {
 // executionParams are the ExecutionParameters FlyteAdmin's K8sWorkflowExecutor applies after building the object
 // (flyteadmin/pkg/workflowengine/impl/prepare_execution.go at v1.16.8).
 type executionParams struct {
-	ID                  json.RawMessage   `json:"id"`
-	Namespace           string            `json:"namespace"`
-	Inputs              json.RawMessage   `json:"inputs,omitempty"`
+	ID        json.RawMessage `json:"id,omitempty"`
+	Namespace string          `json:"namespace"`
+	Inputs    json.RawMessage `json:"inputs,omitempty"`
+	// IDPb and InputsPb: the same as wire bytes (a core.WorkflowExecutionIdentifier and a core.LiteralMap), as
+	// admin-compiler's callers send them.
+	IDPb                []byte            `json:"idPb,omitempty"`
+	InputsPb            []byte            `json:"inputsPb,omitempty"`
 	Labels              map[string]string `json:"labels,omitempty"`
 	Annotations         map[string]string `json:"annotations,omitempty"`
 	AcceptedAt          time.Time         `json:"acceptedAt"`
@@ -118,11 +122,20 @@ func build(req buildRequest) (*buildResponse, error) {
 
 func buildExecution(closure *core.CompiledWorkflowClosure, ex executionParams) (*v1alpha1.FlyteWorkflow, error) {
 	id := &core.WorkflowExecutionIdentifier{}
-	if err := unmarshalProto("id", ex.ID, id); err != nil {
+	if len(ex.IDPb) > 0 {
+		if err := unmarshalWire("idPb", ex.IDPb, id); err != nil {
+			return nil, err
+		}
+	} else if err := unmarshalProto("id", ex.ID, id); err != nil {
 		return nil, err
 	}
 	var inputs *core.LiteralMap
-	if len(ex.Inputs) > 0 {
+	if len(ex.InputsPb) > 0 {
+		inputs = &core.LiteralMap{}
+		if err := unmarshalWire("inputsPb", ex.InputsPb, inputs); err != nil {
+			return nil, err
+		}
+	} else if len(ex.Inputs) > 0 {
 		inputs = &core.LiteralMap{}
 		if err := unmarshalProto("inputs", ex.Inputs, inputs); err != nil {
 			return nil, err

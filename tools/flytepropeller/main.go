@@ -1,7 +1,8 @@
 // Command flytepropeller runs FlytePropeller v1.16.8's own controller command (github.com/flyteorg/flyte/flytepropeller
 // cmd/controller) with the plugin set the harness's workflows need, and, as `flytepropeller build-workflow`, turns a
 // workflow template plus execution parameters into the FlyteWorkflow object FlyteAdmin would create, using
-// propeller's own compiler and CRD builder. Nothing of Flyte is copied here.
+// propeller's own compiler and CRD builder; `flytepropeller admin-compiler` serves the same compiler to FlyteAdmin's
+// model (serve.go). Nothing of Flyte is copied here.
 package main
 
 import (
@@ -22,6 +23,9 @@ func main() {
 	watchParent()
 	if len(os.Args) > 1 && os.Args[1] == "build-workflow" {
 		os.Exit(buildWorkflowMain(os.Stdin, os.Stdout, os.Stderr))
+	}
+	if len(os.Args) > 1 && os.Args[1] == "admin-compiler" {
+		os.Exit(adminCompilerMain(os.Stdin, os.Stdout))
 	}
 	cmd.Execute()
 }

@@ -1,11 +1,12 @@
 // FlyteAdmin's AdminService on loopback, served by the model: the calls propeller makes for the harness's workflows
-// (CreateWorkflowEvent, CreateNodeEvent, CreateTaskEvent). Every other AdminService method answers UNIMPLEMENTED;
-// `flyte-mc up` can register more handlers on the same server. Requests and responses are @flyteorg/flyteidl's
-// protobufjs messages; rejections carry FlyteAdmin's EventFailureReason in grpc-status-details-bin (a
+// (CreateWorkflowEvent, CreateNodeEvent, CreateTaskEvent). admin-service.ts registers the rest of AdminService on
+// the same server for `flyte-mc up`; without it every other method answers UNIMPLEMENTED. Requests and responses
+// are @flyteorg/flyteidl's protobufjs messages; rejections carry FlyteAdmin's EventFailureReason in grpc-status-details-bin (a
 // google.rpc.Status), which is what propeller inspects to stop retrying.
 import * as grpc from '@grpc/grpc-js';
 import protobuf from 'protobufjs/minimal.js';
-import { admin } from '../../tiers/real-admin/idl.ts';
+import { admin } from '../../flyte/idl.ts';
+import { AdminError } from '../attributes.ts';
 import {
   EventLedger,
   EventRejection,
@@ -20,7 +21,10 @@ import {
 
 export const ADMIN_SERVICE = 'flyteidl.service.AdminService';
 
-type Handler = (request: Buffer) => Uint8Array;
+/** gRPC status codes of the model's AdminError codes. */
+const GRPC_CODE: Record<AdminError['code'], number> = { InvalidArgument: 3, NotFound: 5, AlreadyExists: 6, FailedPrecondition: 9, Unimplemented: 12, Internal: 13, Unavailable: 14 };
+
+type Handler = (request: Buffer) => Uint8Array | Promise<Uint8Array>;
 
 function executionKey(id: { project?: string | null; domain?: string | null; name?: string | null } | null | undefined): ExecutionKey {
   return { project: id?.project ?? '', domain: id?.domain ?? '', name: id?.name ?? '' };
@@ -120,11 +124,12 @@ export class AdminGrpcServer {
         responseDeserialize: (b: Buffer) => b,
       };
       impl[method] = (call: grpc.ServerUnaryCall<Buffer, Uint8Array>, callback: grpc.sendUnaryData<Uint8Array>) => {
-        try {
-          callback(null, fn(call.request));
-        } catch (err) {
-          callback(toServiceError(err, method, this.log));
-        }
+        Promise.resolve()
+          .then(() => fn(call.request))
+          .then(
+            (res) => callback(null, res),
+            (err: unknown) => callback(toServiceError(err, method, this.log)),
+          );
       };
     }
     this.server.addService(definition, impl);
@@ -171,6 +176,7 @@ function toServiceError(err: unknown, method: string, log: (line: string) => voi
     if (err.reason) metadata.set('grpc-status-details-bin', encodeStatusDetails(err.code, err.message, err.reason));
     return { code: err.code, details: err.message, metadata };
   }
+  if (err instanceof AdminError) return { code: GRPC_CODE[err.code], details: err.message };
   const message = err instanceof Error ? err.message : String(err);
   log(`${method}: internal error: ${message}`);
   return { code: GrpcCode.Internal, details: message };

@@ -37,4 +37,9 @@ export const commands: readonly CommandEntry[] = [
     summary: 'run scenarios (the guide, day 2, drains, rotations, real-world reports) against a backend',
     load: async () => (await import('./run.ts')).runCommand,
   },
+  {
+    name: 'up',
+    summary: "start a control plane and N data planes and serve FlyteAdmin's API to real clients (flytekit) until Ctrl-C",
+    load: async () => (await import('./up.ts')).upCommand,
+  },
 ];

@@ -5,9 +5,10 @@ import { readFile } from 'node:fs/promises';
 import type { KubeObject } from '../../backends/types.ts';
 import { resolveFlyteChart } from '../../helm/flyte-chart.ts';
 import { findFlytePropeller, FLYTEPROPELLER_MISSING } from '../../propeller/binary.ts';
-import { PropellerFleet } from '../../propeller/fleet.ts';
+import { PropellerFleet, type FleetOptions } from '../../propeller/fleet.ts';
+import type { AdminGrpcServer } from '../../admin/grpc/server.ts';
 import { localPath } from '../../propeller/pods.ts';
-import { core } from '../../tiers/real-admin/idl.ts';
+import { core } from '../../flyte/idl.ts';
 import { FLYTEWORKFLOW_API_VERSION } from '../../backends/manifests.ts';
 import type { Phase } from '../../admin/executions.ts';
 import type { Scenario, ScenarioContext } from '../context.ts';
@@ -26,6 +27,10 @@ export interface PropellerRunOptions {
   extraValues?: string;
   /** Pod run time when an execution has no annotation. */
   runMs?: number;
+  /** The event API to serve on (not started): `flyte-mc up` has registered the whole AdminService on it. */
+  server?: AdminGrpcServer;
+  /** Task outputs the pod completers write; default: add_one's. */
+  outputs?: FleetOptions['outputs'];
 }
 
 /** What the World's chart renders for one data plane's release: values-dataplane.yaml, then the extra values. */
@@ -46,6 +51,8 @@ export async function deployWithPropeller(ctx: ScenarioContext, o: PropellerRunO
       chartObjects: (dp) => renderDataPlane(ctx, dp, o.extraValues),
       pods: { runMs: o.runMs ?? 300 },
       log: (l) => ctx.log(l),
+      ...(o.server ? { server: o.server } : {}),
+      ...(o.outputs ? { outputs: o.outputs } : {}),
     });
     for (const [dp, p] of fleet.planes) ctx.log(`${dp}: propeller ready in ${p.propeller.readyMs} ms, cluster-id ${p.propeller.clusterId}, ${p.propeller.overrides.length} overrides`);
     return fleet;

@@ -5,7 +5,7 @@ import type { CreateExecutionRequest, ExecutionRecord, FlyteAdminApi, StartAttem
 import { AdminError, levelOf, type EclFile } from '../../admin/attributes.ts';
 import type { ExecutionClusterLabelRow, PlacementExplanation } from '../../placement/index.ts';
 import { AdminRpcError, phaseName, reportedCluster, type ExecutionId } from './client.ts';
-import { core, type Flyteidl } from './idl.ts';
+import { core, type Flyteidl } from '../../flyte/idl.ts';
 import { PlacementModel } from './compare.ts';
 import { AdminStartError, type RealAdmin } from './launcher.ts';
 import { minimalEntities } from './workflow.ts';

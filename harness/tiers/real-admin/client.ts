@@ -1,7 +1,7 @@
 // FlyteAdmin's AdminService over gRPC: @flyteorg/flyteidl's protobufjs service with @grpc/grpc-js as the transport
 // (plaintext, loopback). Every call has a deadline; failures reject with AdminRpcError carrying the gRPC code.
 import * as grpc from '@grpc/grpc-js';
-import { admin, core, flyteidl, type Flyteidl } from './idl.ts';
+import { admin, core, flyteidl, type Flyteidl } from '../../flyte/idl.ts';
 
 export class AdminRpcError extends Error {
   readonly code: number;

@@ -2,8 +2,8 @@
 // with one node running it, and a launch plan for that workflow (same name as the workflow, as the default launch
 // plan has, so workflow-level EXECUTION_CLUSTER_LABEL rows on the workflow name apply). Nothing ever runs them:
 // the data planes have no propeller, placement only needs FlyteAdmin to create the FlyteWorkflow object.
-import type { Flyteidl } from './idl.ts';
-import { core } from './idl.ts';
+import type { Flyteidl } from '../../flyte/idl.ts';
+import { core } from '../../flyte/idl.ts';
 
 type Id = Flyteidl.core.IIdentifier;
 

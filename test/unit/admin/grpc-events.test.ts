@@ -4,7 +4,7 @@ import protobuf from 'protobufjs/minimal.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EventLedger, EventRejection, GrpcCode, type ExecutionKey, type ExecutionStore, type WorkflowPhase } from '../../../harness/admin/grpc/events.ts';
 import { AdminGrpcServer, ADMIN_SERVICE } from '../../../harness/admin/grpc/server.ts';
-import { admin } from '../../../harness/tiers/real-admin/idl.ts';
+import { admin } from '../../../harness/flyte/idl.ts';
 
 function memoryStore(rows: Record<string, { cluster: string; phase: WorkflowPhase }>): ExecutionStore & { rows: typeof rows } {
   return {
