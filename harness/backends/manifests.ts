@@ -3,7 +3,15 @@
 // admin uses in a data plane (FlyteWorkflow create/get/delete/list/watch/patch/update in any namespace; namespaces and
 // resourcequotas create/get/list/patch/update for cluster resource sync) and nothing else.
 import type { KubeObject } from './types.ts';
-import { CREDENTIALS_MOUNT, CREDENTIALS_SECRET, FLYTE_NAMESPACE, FLYTEADMIN_SERVICE_ACCOUNT } from '../constants.ts';
+import {
+  CREDENTIALS_MOUNT,
+  CREDENTIALS_SECRET,
+  FLYTE_NAMESPACE,
+  FLYTEADMIN_SERVICE_ACCOUNT,
+  FLYTEWORKFLOW_API_VERSION,
+  FLYTEWORKFLOW_GROUP,
+  FLYTEWORKFLOW_VERSION,
+} from '../constants.ts';
 
 export { FLYTE_NAMESPACE };
 export const FLYTEADMIN_SA = FLYTEADMIN_SERVICE_ACCOUNT;
@@ -12,9 +20,7 @@ export const FLYTEADMIN_TOKEN_SECRET = 'flyteadmin-token';
 export const CLUSTER_CREDENTIALS_SECRET = CREDENTIALS_SECRET;
 export const CREDENTIALS_MOUNT_PATH = CREDENTIALS_MOUNT;
 
-export const FLYTEWORKFLOW_GROUP = 'flyte.lyft.com';
-export const FLYTEWORKFLOW_VERSION = 'v1alpha1';
-export const FLYTEWORKFLOW_API_VERSION = `${FLYTEWORKFLOW_GROUP}/${FLYTEWORKFLOW_VERSION}`;
+export { FLYTEWORKFLOW_API_VERSION, FLYTEWORKFLOW_GROUP, FLYTEWORKFLOW_VERSION };
 export const FLYTEWORKFLOW_CRD_NAME = `flyteworkflows.${FLYTEWORKFLOW_GROUP}`;
 
 export interface DataPlaneManifestOptions {

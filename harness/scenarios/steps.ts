@@ -10,7 +10,7 @@ import type { ClustersConfig } from '../placement/index.ts';
 import type { Topology } from '../topology/index.ts';
 import type { StartAttempt } from '../admin/model.ts';
 import { isTerminal } from '../admin/executions.ts';
-import { FLYTE_NAMESPACE, FLYTEWORKFLOW_API_VERSION } from '../backends/manifests.ts';
+import { FLYTE_NAMESPACE, FLYTEWORKFLOW_API_VERSION } from '../constants.ts';
 import { KubeApiError, type KubeObject } from '../backends/types.ts';
 import { render, type ClusterCredentials } from '../render/index.ts';
 import { ALPHA, gTest } from '../placement/stats.ts';

@@ -8,7 +8,7 @@ import { findFlytePropeller, FLYTEPROPELLER_MISSING } from '../../propeller/bina
 import { PropellerFleet } from '../../propeller/fleet.ts';
 import { localPath } from '../../propeller/pods.ts';
 import { core } from '../../tiers/real-admin/idl.ts';
-import { FLYTEWORKFLOW_API_VERSION } from '../../backends/manifests.ts';
+import { FLYTEWORKFLOW_API_VERSION } from '../../constants.ts';
 import type { Phase } from '../../admin/executions.ts';
 import type { Scenario, ScenarioContext } from '../context.ts';
 import { deployGuide, renderFiles, workloadPhase } from '../steps.ts';
