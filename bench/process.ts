@@ -1,15 +1,19 @@
 // Process backend at scale: a control plane + N data planes (N = 1, 3, 6, 10; BENCH_PROCESS_DATAPLANES overrides)
 // started in parallel from the warm kube-lite build. Per N: ready wall time (/readyz OK and the token controller
-// filling Secrets, every cluster), the guide's wiring on top, and memory per cluster. RSS counts the kube-lite
+// filling Secrets, every cluster), the guide's wiring on top (the scenarios' own steps, wireDataPlanes, over a World
+// holding those clusters, until the credentials are mounted), and memory per cluster. RSS counts the kube-lite
 // binary's shared text once per process (about 250 MiB of each cluster's RSS); PSS splits shared pages among the
 // processes that map them, which is what one more cluster costs. At 3 data planes the flags from before the
 // test-cluster cuts (kube-lite-args.ts) run too, in the same run, as the before/after anchor.
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
-import { createProcessBackend, findKubeLite, kubeLiteVersion } from '../harness/backends/process/index.ts';
-import { wireGuide } from '../harness/backends/wiring.ts';
+import { createProcessBackend, findKubeLite, kubeLiteVersion, type ProcessBackend } from '../harness/backends/process/index.ts';
+import type { Backend, Cluster } from '../harness/backends/types.ts';
+import { wireDataPlanes } from '../harness/scenarios/steps.ts';
+import { parseTopology, starterTopologyYaml } from '../harness/topology/index.ts';
+import { World } from '../harness/world.ts';
 import { mib, secs, type BenchContext } from './table.ts';
 
 /** kind's published start-up time for one cluster (kind.sigs.k8s.io quick start: 12–17 s); kind creates one at a time. */
@@ -37,9 +41,27 @@ function pssBytes(pid: number): number {
   }
 }
 
+/**
+ * The clusters started in parallel, handed to a World as its backend's: the ready figure stays that of a parallel
+ * start (a World starts its clusters one at a time), and the guide's steps then run on them unchanged.
+ */
+function runningClusters(backend: ProcessBackend, clusters: readonly Cluster[]): Backend {
+  const byName = new Map(clusters.map((c) => [c.spec.name, c]));
+  return {
+    info: backend.info,
+    unavailableReason: () => backend.unavailableReason(),
+    async createCluster(spec) {
+      const c = byName.get(spec.name);
+      if (!c) throw new Error(`no running cluster named ${spec.name}`);
+      return c;
+    },
+    dispose: () => backend.dispose(),
+  };
+}
+
 async function scale(bin: string, dataPlanes: number, before = false): Promise<ScaleResult> {
   const backend = createProcessBackend({ binary: bin, log: () => undefined, ...(before ? { apiserverArgs: BEFORE_CUTS.apiserverArgs } : {}) });
-  const credRoot = await mkdtemp(join(tmpdir(), 'flyte-mc-bench-creds-'));
+  let world: World | undefined;
   try {
     const t0 = Date.now();
     const clusters = await backend.createClusters([
@@ -47,9 +69,11 @@ async function scale(bin: string, dataPlanes: number, before = false): Promise<S
       ...Array.from({ length: dataPlanes }, (_, i) => ({ name: `dataplane_${i + 1}`, role: 'data-plane' as const })),
     ]);
     const ready = (Date.now() - t0) / 1000;
+    world = await World.create({ backend: runningClusters(backend, clusters) });
+    const target = { world, topology: parseTopology(starterTopologyYaml({ dataPlanes })) };
     const t1 = Date.now();
-    const [cp, ...dps] = clusters;
-    await wireGuide({ controlPlane: cp!, dataPlanes: dps, credentialsRoot: credRoot });
+    await wireDataPlanes(target);
+    await world.syncCredentials();
     const wiring = (Date.now() - t1) / 1000;
     // Let start-up garbage settle before measuring memory.
     await new Promise((r) => setTimeout(r, 5_000));
@@ -69,8 +93,9 @@ async function scale(bin: string, dataPlanes: number, before = false): Promise<S
     }
     return { dataPlanes, ready, wiring, rssPerCluster: rss / clusters.length, pssPerCluster: pss / clusters.length, byProcess };
   } finally {
-    await backend.dispose();
-    await rm(credRoot, { recursive: true, force: true });
+    // The World's cleanup disposes the backend and removes the credentials dir.
+    if (world) await world.dispose();
+    else await backend.dispose();
   }
 }
 

@@ -1,14 +1,12 @@
 // Real FlyteAdmin with 3 process-backend data planes: time from cold start (PostgreSQL, migrate, sync, serve) to the
 // first execution whose FlyteWorkflow is found in a data plane, and executions created per second through the API.
 // Prints why it is skipped when the tier is unavailable.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { CleanupStack } from '../harness/lifecycle.ts';
 import { parseTopology } from '../harness/topology/index.ts';
 import { RealAdmin, realAdminUnavailableReason } from '../harness/tiers/real-admin/launcher.ts';
 import { loadProcessTier } from '../harness/tiers/real-admin/process-tier.ts';
 import { createAll, locateWorkflowsFor, plan, registerAll } from '../harness/tiers/real-admin/scenario.ts';
+import { World } from '../harness/world.ts';
 
 const PLANES = ['dataplane_1', 'dataplane_2', 'dataplane_3'];
 const N = Number(process.env.REAL_ADMIN_BENCH_EXECUTIONS ?? 300);
@@ -42,22 +40,13 @@ export async function run(): Promise<void> {
   const cleanup = new CleanupStack();
   try {
     const t0 = Date.now();
-    const backend = tier!.createProcessBackend({});
-    cleanup.defer('dispose process backend', () => backend.dispose());
-    const cp = await backend.createCluster({ name: 'controlplane', role: 'control-plane' });
-    const planes = await Promise.all(PLANES.map((name) => backend.createCluster({ name, role: 'data-plane' })));
-    const root = await mkdtemp(join(tmpdir(), 'flyte-mc-creds-'));
-    cleanup.defer('remove credentials root', () => rm(root, { recursive: true, force: true }));
-    await tier!.wireGuide({ controlPlane: cp, dataPlanes: planes, credentialsRoot: root });
+    // One cluster at a time, as the World starts them; the guide's steps then wire all three.
+    const world = await World.create({ backend: tier!.createProcessBackend({}), cleanup, dataPlanes: PLANES });
+    await tier!.wire({ world, topology: TOPOLOGY });
     const tClusters = Date.now();
-    const admin = await RealAdmin.start({
-      topology: TOPOLOGY,
-      endpoints: Object.fromEntries(planes.map((c) => [c.spec.name, c.endpoint])),
-      credentialsDir: join(root, 'var', 'run', 'credentials'),
-      cleanup,
-    });
+    const admin = await RealAdmin.start({ topology: TOPOLOGY, endpoints: world.endpoints(), credentialsDir: world.credentialsDir, cleanup });
     await registerAll(admin, TOPOLOGY, () => undefined);
-    const handles = planes.map((c) => ({ name: c.spec.name, client: c.admin() }));
+    const handles = [...world.dataPlanes].map(([name, c]) => ({ name, client: c.admin() }));
     const [first] = plan(TOPOLOGY, 'first', 1);
     await createAll(admin, [first!]);
     const deadline = Date.now() + 60_000;

@@ -11,6 +11,11 @@ export const CREDENTIALS_SECRET = 'cluster-credentials';
 /** Where the chart mounts it (same file, :68-71); every tokenPath/certPath must be a file directly under it. */
 export const CREDENTIALS_MOUNT = '/var/run/credentials';
 
+/** The FlyteWorkflow CRD (charts/flyte-core/templates/propeller/crds/flyteworkflow.yaml): group, served version. */
+export const FLYTEWORKFLOW_GROUP = 'flyte.lyft.com';
+export const FLYTEWORKFLOW_VERSION = 'v1alpha1';
+export const FLYTEWORKFLOW_API_VERSION = `${FLYTEWORKFLOW_GROUP}/${FLYTEWORKFLOW_VERSION}`;
+
 /** The service account the data-plane chart creates for FlyteAdmin (charts/flyte-core/templates/admin/rbac.yaml:32-79). */
 export const FLYTEADMIN_SERVICE_ACCOUNT = 'flyteadmin';
 

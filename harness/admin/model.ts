@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { join } from 'node:path';
-import { FLYTEWORKFLOW_API_VERSION } from '../backends/manifests.ts';
+import { FLYTEWORKFLOW_API_VERSION } from '../constants.ts';
 import { KubeApiError, type KubeClient, type KubeObject, type TokenCredentials } from '../backends/types.ts';
 import { parsesAsPem } from '../util/pem.ts';
 import { errorMessage } from '../errors.ts';

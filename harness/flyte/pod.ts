@@ -21,11 +21,18 @@ export interface PodSpecLike {
   volumes: Obj[];
   containers: Obj[];
   initContainers: Obj[];
+  /** The identity the pod's token authenticates as; Kubernetes uses `default` when unset. */
+  serviceAccountName: string;
 }
 
 export function podSpec(deployment: KubeObject): PodSpecLike {
   const spec = isObj(deployment.spec) && isObj(deployment.spec.template) && isObj(deployment.spec.template.spec) ? deployment.spec.template.spec : {};
-  return { volumes: list(spec.volumes), containers: list(spec.containers), initContainers: list(spec.initContainers) };
+  return {
+    volumes: list(spec.volumes),
+    containers: list(spec.containers),
+    initContainers: list(spec.initContainers),
+    serviceAccountName: typeof spec.serviceAccountName === 'string' && spec.serviceAccountName !== '' ? spec.serviceAccountName : 'default',
+  };
 }
 
 export function argv(c: Obj): string[] {
@@ -59,7 +66,7 @@ export function mountsOf(c: Obj, volumes: Obj[]): SecretMount[] {
 }
 
 /** ConfigMap names a volume shows (a configMap volume or the configMap sources of a projected one). */
-function configMapsOf(volume: Obj): string[] {
+export function configMapsOf(volume: Obj): string[] {
   if (isObj(volume.configMap)) return [String(volume.configMap.name)];
   if (isObj(volume.projected)) return list(volume.projected.sources).flatMap((s) => (isObj(s.configMap) ? [String(s.configMap.name)] : []));
   return [];

@@ -3,7 +3,7 @@
 // the files to write, the command line and every override (printed by the launcher and kept for the report).
 import { parseDocument, stringify } from 'yaml';
 
-/** What the chart rendered for one data plane's propeller (the lead's chart wiring provides it). */
+/** What the chart rendered for one data plane's propeller (chart-input.ts picks it out of the data-plane release). */
 export interface PropellerChartInput {
   /** data of ConfigMap flyte-propeller-config: file name → YAML (admin.yaml, core.yaml, storage.yaml, ...). */
   configMap: Readonly<Record<string, string>>;

@@ -10,19 +10,29 @@ import type { ClustersConfig } from '../placement/index.ts';
 import type { Topology } from '../topology/index.ts';
 import type { StartAttempt } from '../admin/model.ts';
 import { isTerminal } from '../admin/executions.ts';
-import { FLYTE_NAMESPACE, FLYTEWORKFLOW_API_VERSION } from '../backends/manifests.ts';
+import { FLYTE_NAMESPACE, FLYTEWORKFLOW_API_VERSION } from '../constants.ts';
 import { KubeApiError, type KubeObject } from '../backends/types.ts';
 import { render, type ClusterCredentials } from '../render/index.ts';
 import { ALPHA, gTest } from '../placement/stats.ts';
 import { expectedShares } from './expected-shares.ts';
 import type { ScenarioContext } from './context.ts';
+import type { World } from '../world.ts';
 
 const FW = { apiVersion: FLYTEWORKFLOW_API_VERSION, kind: 'FlyteWorkflow' };
 const NS = FLYTE_NAMESPACE;
 export const WORKFLOWS = ['example.training_workflow', 'example.etl', 'example.report'] as const;
 
+/**
+ * What the guide's install and credential steps act on: a World and the topology deployed into it. A ScenarioContext
+ * is one; a tier that runs its own FlyteAdmin (the real binary) or a test can pass just these two.
+ */
+export interface GuideTarget {
+  readonly world: World;
+  readonly topology: Topology;
+}
+
 /** Rendered artifacts of the current topology with the World's endpoints (and credentials when given). */
-export function renderFiles(ctx: ScenarioContext, credentials?: Record<string, ClusterCredentials>): Map<string, string> {
+export function renderFiles(ctx: GuideTarget, credentials?: Record<string, ClusterCredentials>): Map<string, string> {
   const endpoints = ctx.world.endpoints();
   const key = JSON.stringify(endpoints);
   const hit = credentials ? undefined : renderCache.get(ctx.topology);
@@ -42,7 +52,7 @@ function file(files: Map<string, string>, path: string): string {
 }
 
 /** helm install flyte-core-data in one data plane. */
-export async function installDataPlane(ctx: ScenarioContext, name: string, timeoutMs = 60_000): Promise<void> {
+export async function installDataPlane(ctx: GuideTarget, name: string, timeoutMs = 60_000): Promise<void> {
   const k = ctx.world.dataPlane(name).admin();
   await ctx.world.installDataPlaneRelease(name, dataPlaneValues(ctx, name));
   // A real API server serves a new CRD after a moment (Established); helm's --wait would wait for it too.
@@ -59,13 +69,13 @@ export async function installDataPlane(ctx: ScenarioContext, name: string, timeo
 }
 
 /** kubectl apply -f dataplanes/<name>/token-secret.yaml (in that data plane). */
-export async function createTokenSecret(ctx: ScenarioContext, name: string): Promise<void> {
+export async function createTokenSecret(ctx: GuideTarget, name: string): Promise<void> {
   const secret = parseYaml(file(renderFiles(ctx), `dataplanes/${name}/token-secret.yaml`)) as KubeObject;
   await ctx.world.dataPlane(name).admin().create(secret);
 }
 
 /** kubectl get secret <name>-token -o jsonpath='{.data.token}' (and ca.crt), decoded; polls until the controller filled it. */
-export async function readCredentials(ctx: ScenarioContext, name: string, timeoutMs = 60_000): Promise<ClusterCredentials> {
+export async function readCredentials(ctx: GuideTarget, name: string, timeoutMs = 60_000): Promise<ClusterCredentials> {
   const secret = parseYaml(file(renderFiles(ctx), `dataplanes/${name}/token-secret.yaml`)) as KubeObject;
   const ref = { apiVersion: 'v1', kind: 'Secret', namespace: secret.metadata.namespace, name: secret.metadata.name };
   const deadline = Date.now() + timeoutMs;
@@ -79,7 +89,7 @@ export async function readCredentials(ctx: ScenarioContext, name: string, timeou
 }
 
 /** kubectl apply -f controlplane/cluster-credentials.yaml (in the control plane). */
-export async function applyCredentials(ctx: ScenarioContext, credentials: Record<string, ClusterCredentials>): Promise<void> {
+export async function applyCredentials(ctx: GuideTarget, credentials: Record<string, ClusterCredentials>): Promise<void> {
   const secret = parseYaml(file(renderFiles(ctx, credentials), 'controlplane/cluster-credentials.yaml')) as KubeObject;
   const cp = ctx.world.controlPlane.admin();
   await cp.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: secret.metadata.namespace ?? NS } });
@@ -87,22 +97,22 @@ export async function applyCredentials(ctx: ScenarioContext, credentials: Record
 }
 
 /** The rendered controlplane/values-override.yaml of the current topology. */
-export function valuesOverride(ctx: ScenarioContext): string {
+export function valuesOverride(ctx: GuideTarget): string {
   return file(renderFiles(ctx), 'controlplane/values-override.yaml');
 }
 
 /** helm upgrade with values-override.yaml: FlyteAdmin rolls; returns the start attempt. */
-export async function helmUpgrade(ctx: ScenarioContext, values = valuesOverride(ctx)): Promise<StartAttempt> {
+export async function helmUpgrade(ctx: GuideTarget, values = valuesOverride(ctx)): Promise<StartAttempt> {
   return ctx.world.helmUpgrade(values, controlPlaneValues(ctx));
 }
 
 /** The rendered dataplanes/<name>/values-dataplane.yaml. */
-export function dataPlaneValues(ctx: ScenarioContext, name: string): string {
+export function dataPlaneValues(ctx: GuideTarget, name: string): string {
   return file(renderFiles(ctx), `dataplanes/${name}/values-dataplane.yaml`);
 }
 
 /** The rendered controlplane/values-controlplane.yaml (the chart's overlay, propeller on when the control plane runs workflows). */
-export function controlPlaneValues(ctx: ScenarioContext): string {
+export function controlPlaneValues(ctx: GuideTarget): string {
   return file(renderFiles(ctx), 'controlplane/values-controlplane.yaml');
 }
 
@@ -120,10 +130,25 @@ export async function applyEclFiles(ctx: ScenarioContext, which: (file: { projec
 }
 
 /** Every data plane's token, read after its token Secret exists. */
-export async function collectCredentials(ctx: ScenarioContext): Promise<Record<string, ClusterCredentials>> {
+export async function collectCredentials(ctx: GuideTarget): Promise<Record<string, ClusterCredentials>> {
   const out: Record<string, ClusterCredentials> = {};
   for (const name of ctx.world.dataPlanes.keys()) out[name] = await readCredentials(ctx, name);
   return out;
+}
+
+/**
+ * The guide's wiring of data planes, up to the point where FlyteAdmin is configured: start the clusters the World
+ * lacks, helm install flyte-core-data and create the flyteadmin token Secret in each of `names`, then copy every data
+ * plane's token and CA into cluster-credentials. The World's copy of that Secret's mount (World.credentialsDir) is
+ * refreshed by the next helm upgrade; a FlyteAdmin the World does not run needs World.syncCredentials() first.
+ */
+export async function wireDataPlanes(target: GuideTarget, names: readonly string[] = target.topology.dataPlanes.map((d) => d.name)): Promise<Record<string, ClusterCredentials>> {
+  for (const n of names) if (!target.world.dataPlanes.has(n)) await target.world.addDataPlane(n);
+  for (const n of names) await installDataPlane(target, n);
+  for (const n of names) await createTokenSecret(target, n);
+  const credentials = await collectCredentials(target);
+  await applyCredentials(target, credentials);
+  return credentials;
 }
 
 /**

@@ -1,5 +1,5 @@
 // The scenarios on real API servers, through the CLI exactly as a user runs them: `flyte-mc run --backend process`.
-// FlyteWorkflow objects are created in real kube-apiservers with the token and CA the guide's wiring produced.
+// FlyteWorkflow objects are created in real kube-apiservers with the token and CA the guide's steps produced.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,17 +1,23 @@
-// The process backend on real API servers: the guide's wiring end to end (token Secrets filled by the real token
-// controller, cluster-credentials, credential files), FlyteAdmin's view (endpoint + token file + CA file), RBAC denials,
+// The process backend on real API servers: the guide's wiring through the canonical steps (wireDataPlanes over a
+// World: the data-plane release, token Secrets filled by the real token controller, cluster-credentials and its
+// mount), FlyteAdmin's view (endpoint + token file + CA file) and the chart's RBAC as a real authorizer applies it,
 // partition through the proxy, kill + restart with state kept, and a clean teardown.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createProcessBackend, type ProcessBackend, type ProcessCluster } from '../../harness/backends/process/index.ts';
-import { flyteAdminClient, verifyFlyteAdminAccess, wireGuide, type GuideWiring } from '../../harness/backends/wiring.ts';
-import { FLYTEWORKFLOW_API_VERSION, credentialKeys, flyteWorkflow, tokenSecretNameFor } from '../../harness/backends/manifests.ts';
-import { KubeApiError } from '../../harness/backends/types.ts';
+import { createProcessBackend, ProcessCluster, type ProcessBackend } from '../../harness/backends/process/index.ts';
+import { KubeApiError, type Cluster } from '../../harness/backends/types.ts';
+import { FLYTEWORKFLOW_API_VERSION } from '../../harness/constants.ts';
+import { wireDataPlanes, type GuideTarget } from '../../harness/scenarios/steps.ts';
+import { parseTopology, starterTopologyYaml } from '../../harness/topology/index.ts';
+import { World } from '../../harness/world.ts';
+import { clusterConfigOf, flyteAdminClientFor, mountedFile } from '../support/flyteadmin-client.ts';
+import { expectChartRbac, expectCredentialsMounted, expectFlyteAdminCreatesWorkflow, expectTokenSecretFilled, flyteWorkflow } from '../support/guide-checks.ts';
 import { skipTier } from '../support/prereq.ts';
 import { listeners } from '../support/procs.ts';
+
+/** The starter topology's first project-domain: where cluster resource sync would put executions. */
+const PROJECT_NS = 'team1-development';
 
 const backend: ProcessBackend = createProcessBackend({ log: (l) => console.log(`[process] ${l}`), graceMs: 10_000 });
 const skip = skipTier('process backend', await backend.unavailableReason());
@@ -30,22 +36,26 @@ function alive(pid: number): boolean {
   }
 }
 
+/** The World's clusters are the backend's own; the tests below use what only a process cluster has (pids, ports). */
+function processCluster(c: Cluster): ProcessCluster {
+  if (!(c instanceof ProcessCluster)) throw new Error(`${c.spec.name} is not a process-backend cluster`);
+  return c;
+}
+
 describe.skipIf(skip)('process backend', () => {
+  let world: World;
+  let target: GuideTarget;
   let cp: ProcessCluster;
   let dps: ProcessCluster[];
-  let credRoot: string;
-  let wiring: GuideWiring;
 
   beforeAll(async () => {
-    credRoot = await mkdtemp(join(tmpdir(), 'flyte-mc-creds-'));
-    const all = await backend.createClusters([
-      { name: 'controlplane', role: 'control-plane' },
-      { name: 'dataplane_1', role: 'data-plane' },
-      { name: 'dataplane_2', role: 'data-plane' },
-    ]);
-    cp = all[0]!;
-    dps = all.slice(1);
-    wiring = await wireGuide({ controlPlane: cp, dataPlanes: dps, credentialsRoot: credRoot, log: (l) => console.log(`[wiring] ${l}`) });
+    world = await World.create({ backend, log: (l) => console.log(`[world] ${l}`) });
+    target = { world, topology: parseTopology(starterTopologyYaml({ dataPlanes: 2 })) };
+    await wireDataPlanes(target);
+    // FlyteAdmin is not started here: mirror cluster-credentials into the mount as the kubelet would for its pod.
+    await world.syncCredentials();
+    cp = processCluster(world.controlPlane);
+    dps = [...world.dataPlanes.values()].map(processCluster);
   }, 600_000);
 
   afterAll(async () => {
@@ -53,13 +63,15 @@ describe.skipIf(skip)('process backend', () => {
     const pids = all.flatMap((c) => c.processes().map((p) => p.pid));
     const ports = all.flatMap((c) => [c.ports.api, c.ports.etcdClient, c.ports.etcdPeer, c.proxyPort]);
     const root = backend.tempRoot;
-    await backend.dispose();
-    await rm(credRoot, { recursive: true, force: true });
-    // Nothing left behind: processes, ports, temp dirs.
+    // The World owns the cleanup stack (backend, credentials dir); without one, beforeAll failed before it existed.
+    const reports = world ? await world.dispose() : (await backend.dispose(), []);
+    expect(reports.filter((r) => r.error)).toEqual([]);
+    // Nothing left behind: processes, ports, temp dirs, the credentials mount.
     expect(pids.filter(alive)).toEqual([]);
     // Ports: none held by this process (the proxies) or by the cluster processes.
     for (const p of ports) expect(listeners(p).filter((pid) => pid === process.pid || pids.includes(pid))).toEqual([]);
     if (root) expect(existsSync(root)).toBe(false);
+    if (world) expect(existsSync(world.credentialsDir)).toBe(false);
   }, 120_000);
 
   it('serves the pinned release on loopback with RBAC and its own issuer per cluster', async () => {
@@ -73,62 +85,24 @@ describe.skipIf(skip)('process backend', () => {
   });
 
   it('has the token controller fill the guide\'s long-lived token Secret in every data plane', async () => {
-    for (const dp of dps) {
-      const name = tokenSecretNameFor(dp.spec.name);
-      const s = await dp.admin().get({ apiVersion: 'v1', kind: 'Secret', name, namespace: 'flyte' });
-      expect(s.type).toBe('kubernetes.io/service-account-token');
-      const sa = await dp.admin().get({ apiVersion: 'v1', kind: 'ServiceAccount', name: 'flyteadmin', namespace: 'flyte' });
-      // Written by the real token controller: the SA's uid, and data.namespace next to token and ca.crt.
-      expect(s.metadata.annotations?.['kubernetes.io/service-account.uid']).toBe(sa.metadata.uid);
-      const data = s.data as Record<string, string>;
-      expect(Buffer.from(data.namespace!, 'base64').toString()).toBe('flyte');
-      expect(Buffer.from(data['ca.crt']!, 'base64').toString()).toBe(dp.caCert());
-    }
+    for (const dp of dps) await expectTokenSecretFilled(target, dp.spec.name);
   });
 
   it('writes cluster-credentials and the files exactly as the chart mounts them', async () => {
-    const data = wiring.credentialsSecret.data as Record<string, string>;
-    for (const dp of dps) {
-      const k = credentialKeys(dp.spec.name);
-      const w = wiring.clusters.find((c) => c.name === dp.spec.name)!;
-      expect(w.tokenPath).toBe(`/var/run/credentials/${k.token}`);
-      expect(w.certPath).toBe(`/var/run/credentials/${k.cacert}`);
-      expect(w.hostTokenPath).toBe(join(credRoot, 'var/run/credentials', k.token));
-      expect(await readFile(w.hostTokenPath, 'utf8')).toBe(Buffer.from(data[k.token]!, 'base64').toString('utf8'));
-      expect(await readFile(w.hostCertPath, 'utf8')).toBe(dp.caCert());
-      expect((await stat(w.hostTokenPath)).mode & 0o777).toBe(0o600);
-      expect((await stat(w.hostCertPath)).mode & 0o777).toBe(0o600);
-      expect(w.endpoint).toBe(dp.endpoint);
-    }
+    for (const dp of dps) await expectCredentialsMounted(target, dp.spec.name);
   });
 
-  it('lets a client built only from endpoint, token file and CA file create FlyteWorkflows in every data plane, and nothing RBAC does not grant', async () => {
-    for (const dp of dps) {
-      const w = wiring.clusters.find((c) => c.name === dp.spec.name)!;
-      const check = await verifyFlyteAdminAccess(dp, w, { workflowName: 'wf-guide' });
-      expect(check).toMatchObject({ namespace: 'flytesnacks-development', secretsStatus: 403, configMapStatus: 403 });
-      // ... and the object is really in that cluster, seen by the admin identity.
-      const seen = await dp.admin().get({ apiVersion: FLYTEWORKFLOW_API_VERSION, kind: 'FlyteWorkflow', name: 'wf-guide', namespace: 'flytesnacks-development' });
-      expect(seen.metadata.uid).toBeTruthy();
-    }
+  it('lets a client built only from endpoint, token file and CA file create FlyteWorkflows in every data plane', async () => {
+    for (const dp of dps) await expectFlyteAdminCreatesWorkflow(target, dp.spec.name, PROJECT_NS, 'wf-guide');
   });
 
-  it('grants FlyteAdmin exactly its verbs: quotas and cross-namespace FlyteWorkflow lists yes, namespace deletion no', async () => {
-    const dp = dps[0]!;
-    const w = wiring.clusters.find((c) => c.name === dp.spec.name)!;
-    const client = await flyteAdminClient(dp, w);
-    await expect(
-      client.apply({ apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'project-quota', namespace: 'flytesnacks-development' }, spec: { hard: { 'limits.cpu': '8' } } }),
-    ).resolves.toBeTruthy();
-    await expect(client.list({ apiVersion: FLYTEWORKFLOW_API_VERSION, kind: 'FlyteWorkflow' })).resolves.toBeInstanceOf(Array);
-    await expect(client.delete({ apiVersion: 'v1', kind: 'Namespace', name: 'flytesnacks-development' })).rejects.toMatchObject({ status: 403, reason: 'Forbidden' });
-    await expect(client.list({ apiVersion: 'v1', kind: 'Pod', namespace: 'flytesnacks-development' })).rejects.toMatchObject({ status: 403 });
+  it('grants FlyteAdmin what the chart\'s ClusterRole grants (every Secret, namespace deletion) and 403 outside it', async () => {
+    for (const dp of dps) await expectChartRbac(target, dp.spec.name, PROJECT_NS);
   });
 
   it('rejects a token from one data plane on another (distinct service-account keys)', async () => {
     const [a, b] = dps as [ProcessCluster, ProcessCluster];
-    const wa = wiring.clusters.find((c) => c.name === a.spec.name)!;
-    const token = await readFile(wa.hostTokenPath, 'utf8');
+    const token = await readFile(mountedFile(target, clusterConfigOf(target, a.spec.name).auth.tokenPath), 'utf8');
     const wrong = b.withToken({ endpoint: b.endpoint, token, caCert: b.caCert() });
     await expect(wrong.list({ apiVersion: 'v1', kind: 'Namespace' })).rejects.toMatchObject({ status: 401 });
     // and the CA of one cluster does not verify another's serving cert
@@ -138,31 +112,30 @@ describe.skipIf(skip)('process backend', () => {
 
   it('partition cuts the control plane path only; healing restores it', async () => {
     const dp = dps[0]!;
-    const w = wiring.clusters.find((c) => c.name === dp.spec.name)!;
-    const viaProxy = await flyteAdminClient(dp, w);
+    const viaProxy = await flyteAdminClientFor(target, dp.spec.name);
     await dp.partition.cut();
-    const err = await viaProxy.get({ apiVersion: 'v1', kind: 'Namespace', name: 'flytesnacks-development' }).catch((e: unknown) => e);
+    const err = await viaProxy.get({ apiVersion: 'v1', kind: 'Namespace', name: PROJECT_NS }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(KubeApiError);
     expect((err as KubeApiError).status).toBe(0);
     // The harness's admin client goes direct.
     await expect(dp.admin().get({ apiVersion: 'v1', kind: 'Namespace', name: 'flyte' })).resolves.toBeTruthy();
     await dp.partition.heal();
-    await expect(viaProxy.get({ apiVersion: 'v1', kind: 'Namespace', name: 'flytesnacks-development' })).resolves.toBeTruthy();
+    await expect(viaProxy.get({ apiVersion: 'v1', kind: 'Namespace', name: PROJECT_NS })).resolves.toBeTruthy();
   });
 
   it('kill then start keeps the cluster state', async () => {
     const dp = dps[1]!;
-    await dp.admin().create(flyteWorkflow('wf-before-kill', 'flytesnacks-development'));
+    await dp.admin().create(flyteWorkflow('wf-before-kill', PROJECT_NS));
     const before = dp.processes().map((p) => p.pid);
     await dp.lifecycle.kill();
     expect(before.filter(alive)).toEqual([]);
     await expect(dp.admin().get({ apiVersion: 'v1', kind: 'Namespace', name: 'flyte' })).rejects.toMatchObject({ status: 0 });
     await dp.lifecycle.start();
-    const wf = await dp.admin().get({ apiVersion: FLYTEWORKFLOW_API_VERSION, kind: 'FlyteWorkflow', name: 'wf-before-kill', namespace: 'flytesnacks-development' });
+    const wf = await dp.admin().get({ apiVersion: FLYTEWORKFLOW_API_VERSION, kind: 'FlyteWorkflow', name: 'wf-before-kill', namespace: PROJECT_NS });
     expect(wf.metadata.name).toBe('wf-before-kill');
-    // The token issued before the kill still works (same key, same Secret).
-    const w = wiring.clusters.find((c) => c.name === dp.spec.name)!;
-    await expect((await flyteAdminClient(dp, w)).list({ apiVersion: FLYTEWORKFLOW_API_VERSION, kind: 'FlyteWorkflow', namespace: 'flytesnacks-development' })).resolves.toHaveLength(2);
+    // The token issued before the kill still works (same key, same Secret): wf-guide and wf-before-kill.
+    const client = await flyteAdminClientFor(target, dp.spec.name);
+    await expect(client.list({ apiVersion: FLYTEWORKFLOW_API_VERSION, kind: 'FlyteWorkflow', namespace: PROJECT_NS })).resolves.toHaveLength(2);
   }, 240_000);
 
   it('stop is graceful (SIGTERM) and start brings the cluster back', async () => {

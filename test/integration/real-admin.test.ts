@@ -1,15 +1,14 @@
 // guide and day2-add-cluster against a real FlyteAdmin (tools/flyteadmin) with process-backend data planes
 // (kube-lite): every execution's FlyteWorkflow location and reported cluster compared with harness/placement.
-// Skips, printing the exact blocker, when the FlyteAdmin binary, PostgreSQL, the mount namespace, kube-lite or the
-// process backend's wiring is missing.
-import { join } from 'node:path';
+// The data planes are wired by the guide's own steps (wireDataPlanes) over a World on the process backend. Skips,
+// printing the exact blocker, when the FlyteAdmin binary, PostgreSQL, the mount namespace or kube-lite is missing.
 import { describe, expect, it } from 'vitest';
 import { CleanupStack } from '../../harness/lifecycle.ts';
 import { parseTopology, type Topology } from '../../harness/topology/index.ts';
-import type { Cluster } from '../../harness/backends/types.ts';
 import { RealAdmin, realAdminUnavailableReason } from '../../harness/tiers/real-admin/launcher.ts';
 import { runDay2, runGuide, type PlaneHandle } from '../../harness/tiers/real-admin/scenario.ts';
 import { loadProcessTier } from '../../harness/tiers/real-admin/process-tier.ts';
+import { World } from '../../harness/world.ts';
 import { skipTier } from '../support/prereq.ts';
 
 function topologyYaml(planes: string[], labels: string, extra = ''): string {
@@ -79,38 +78,30 @@ describe.skipIf(skipTier('real FlyteAdmin', reason))('real FlyteAdmin: guide and
     const log = (l: string) => console.log(`[real-admin] ${l}`);
     const cleanup = new CleanupStack();
     try {
-      const backend = tier.createProcessBackend({ log });
-      cleanup.defer('dispose process backend', () => backend.dispose());
-      const cp = await backend.createCluster({ name: 'controlplane', role: 'control-plane' });
-      const planes = new Map<string, Cluster>();
-      for (const n of ['dataplane_1', 'dataplane_2']) planes.set(n, await backend.createCluster({ name: n, role: 'data-plane' }));
-      const { mkdtemp, rm } = await import('node:fs/promises');
-      const { tmpdir } = await import('node:os');
-      const root = await mkdtemp(join(tmpdir(), 'flyte-mc-creds-'));
-      cleanup.defer('remove credentials root', () => rm(root, { recursive: true, force: true }));
-      await tier.wireGuide({ controlPlane: cp, dataPlanes: [...planes.values()], credentialsRoot: root, log });
-      const endpoints = () => Object.fromEntries([...planes].map(([n, c]) => [n, c.endpoint]));
-      const handles = (): PlaneHandle[] => [...planes].map(([name, c]) => ({ name, client: c.admin() }));
+      // The World registers the backend, its clusters and the credentials dir with the test's cleanup stack.
+      const world = await World.create({ backend: tier.createProcessBackend({ log }), cleanup, log });
+      await tier.wire({ world, topology: GUIDE });
+      const handles = (): PlaneHandle[] => [...world.dataPlanes].map(([name, c]) => ({ name, client: c.admin() }));
 
       const t0 = Date.now();
       const admin = await RealAdmin.start({
         topology: GUIDE,
-        endpoints: endpoints(),
-        credentialsDir: join(root, 'var', 'run', 'credentials'),
+        endpoints: world.endpoints(),
+        credentialsDir: world.credentialsDir,
         cleanup,
         log,
       });
       log(`cold start to serving: ${Date.now() - t0} ms (${JSON.stringify(admin.timings)})`);
       const guide = await runGuide(admin, handles(), { log, executions: 360 });
 
-      planes.set('dataplane_3', await backend.createCluster({ name: 'dataplane_3', role: 'data-plane' }));
-      await tier.wireGuide({ controlPlane: cp, dataPlanes: [...planes.values()], credentialsRoot: root, log });
-      const dp2 = planes.get('dataplane_2')!;
+      // Day 2: the added cluster goes through the same steps; cluster-credentials then holds all three.
+      await tier.wire({ world, topology: ADDED }, ['dataplane_3']);
+      const dp2 = world.dataPlane('dataplane_2');
       const day2 = await runDay2(admin, {
         log,
         guide,
-        withAdded: { topology: ADDED as Topology, endpoints: endpoints(), planes: handles() },
-        withRemoved: { topology: REMOVED as Topology, endpoints: endpoints(), removed: 'dataplane_1' },
+        withAdded: { topology: ADDED as Topology, endpoints: world.endpoints(), planes: handles() },
+        withRemoved: { topology: REMOVED as Topology, endpoints: world.endpoints(), removed: 'dataplane_1' },
         makeUnreachable: dp2.partition
           ? { plane: 'dataplane_2', cut: () => dp2.partition!.cut(), restore: () => dp2.partition!.heal() }
           : { plane: 'dataplane_2', cut: () => dp2.lifecycle!.stop(), restore: () => dp2.lifecycle!.start() },

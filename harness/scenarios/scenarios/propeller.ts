@@ -9,7 +9,7 @@ import { PropellerFleet, type FleetOptions } from '../../propeller/fleet.ts';
 import type { AdminGrpcServer } from '../../admin/grpc/server.ts';
 import { localPath } from '../../propeller/pods.ts';
 import { core } from '../../flyte/idl.ts';
-import { FLYTEWORKFLOW_API_VERSION } from '../../backends/manifests.ts';
+import { FLYTEWORKFLOW_API_VERSION } from '../../constants.ts';
 import type { Phase } from '../../admin/executions.ts';
 import type { Scenario, ScenarioContext } from '../context.ts';
 import { deployGuide, renderFiles, workloadPhase } from '../steps.ts';

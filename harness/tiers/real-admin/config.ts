@@ -3,10 +3,10 @@
 // - clusters.yaml is cut out of the rendered controlplane/values-override.yaml: the `configmap.clusters` block,
 //   dedented by its two spaces of nesting, under a top-level `clusters:` key (what the chart's ConfigMap
 //   flyte-admin-clusters-config holds). So every byte of the section FlyteAdmin reads is what `flyte-mc render`
-//   wrote, including tokenPath/certPath under /var/run/credentials. The files themselves live under a temp root
-//   (<root>/var/run/credentials/<key>, as the process backend's wiring writes them); FlyteAdmin runs in a private
-//   mount namespace where that root's var/run is bind-mounted over /var/run (see mountns.ts), so the paths
-//   resolve without any render option.
+//   wrote, including tokenPath/certPath under /var/run/credentials. The files themselves are the World's copy of
+//   the cluster-credentials mount (World.credentialsDir, filled by the guide's steps); FlyteAdmin runs in a private
+//   mount namespace whose /var/run/credentials is that directory (launcher.ts, mountns.ts), so the paths resolve
+//   without any render option.
 // - admin.yaml holds everything else, with this tier's choices: PostgreSQL on loopback, local-filesystem blob
 //   storage (stow kind local), auth off, free loopback ports, scheduler off, the cluster-resource templates
 //   (one Namespace per project-domain, as the chart's aa_namespace template does).
