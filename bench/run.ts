@@ -13,6 +13,7 @@ const BENCHES: { name: string; load: () => Promise<BenchModule> }[] = [
   { name: 'process', load: () => import('./process.ts') },
   { name: 'chart', load: () => import('./chart.ts') },
   { name: 'propeller', load: () => import('./propeller.ts') },
+  { name: 'up', load: () => import('./up.ts') },
   { name: 'iam', load: () => import('./iam.ts') },
   { name: 'lint', load: () => import('./lint.ts') },
   { name: 'real-admin', load: () => import('./real-admin.ts') },

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { AdminCompiler } from '../admin/compiler.ts';
 import { registerAdminService } from '../admin/grpc/admin-service.ts';
+import { DataProxy } from '../admin/grpc/data-proxy.ts';
 import { AdminGrpcServer } from '../admin/grpc/server.ts';
 import { modelExecutionStore } from '../admin/grpc/store.ts';
 import { makeTempDir } from '../fsutil.ts';
@@ -97,6 +98,13 @@ export class UpSession {
           for (const e of r.errors) ctx.log(`register ${project}: ${e}`);
         },
       });
+      // Uploads (pyflyte's code package) land in the blob store propeller reads, or in the session's own without one.
+      const blobs = await makeTempDir('up-blobs');
+      cleanup.defer('remove the session blob store', () => rm(blobs, { recursive: true, force: true }));
+      const dataProxy = new DataProxy({ storageRoot: () => fleet?.storageRoot ?? blobs, bucket: () => fleet?.bucket ?? 'my-s3-bucket', log: ctx.log.bind(ctx) });
+      dataProxy.register(server);
+      await dataProxy.start();
+      cleanup.defer('stop the upload endpoint', () => dataProxy.stop());
       const withPropeller = (opts.propeller ?? 'auto') === 'auto' && binary !== undefined && ctx.world.backend.info.name === 'process';
       if (withPropeller) {
         fleet = await deployWithPropeller(ctx, { server, outputs: (pod) => taskOutputs(service, pod) });

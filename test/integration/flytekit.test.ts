@@ -14,7 +14,7 @@ import { main } from '../../harness/cli/main.ts';
 import { memoryIo } from '../../harness/cli/command.ts';
 import { createProcessBackend } from '../../harness/backends/process/backend.ts';
 import { findFlytePropeller, FLYTEPROPELLER_MISSING } from '../../harness/propeller/binary.ts';
-import { drive, flytekitPython, FLYTEKIT_MISSING, RunningUp } from '../support/flytekit.ts';
+import { drive, flytekitPython, FLYTEKIT_MISSING, pyflyteRun, RunningUp } from '../support/flytekit.ts';
 import { skipTier } from '../support/prereq.ts';
 import { starterTopologyYaml } from '../../harness/topology/index.ts';
 
@@ -173,6 +173,12 @@ describe.skipIf(simSkip)('flytekit against flyte-mc up (sim)', () => {
     const clusters = new Set((read as { executions: { cluster: string }[] }).executions.map((e) => e.cluster));
     expect(clusters).toEqual(new Set(['dataplane_1', 'dataplane_2']));
   }, 600_000);
+
+  it('pyflyte run --remote: fast registration uploads the package through DataProxy and the run is placed as predicted', async () => {
+    const up = s.up as RunningUp;
+    const name = await pyflyteRun(python as string, up.info.files.flytekitConfig, ['-p', 'team1', '-d', 'staging', 'drive.py', 'add_one_wf', '--x', '3']);
+    expect(await disagreements(up, s.rows, [{ name, label: '', project: 'team1', domain: 'staging' }])).toEqual([]);
+  }, 300_000);
 });
 
 describe.skipIf(processSkip)('flytekit against flyte-mc up (process backend, real propeller)', () => {
@@ -199,6 +205,9 @@ describe.skipIf(processSkip)('flytekit against flyte-mc up (process backend, rea
       { project: 'team1', domain: 'production', count: 50, labels: ['weighted', 'label1', ''] },
       { project: 'flytesnacks', domain: 'development', count: 50, labels: [] },
     ]);
+    // pyflyte's own path: fast registration (package upload through DataProxy), then one execution.
+    const viaPyflyte = await pyflyteRun(python as string, cfg, ['-p', 'team1', '-d', 'staging', 'drive.py', 'add_one_wf', '--x', '3']);
+    made.push({ name: viaPyflyte, label: '', project: 'team1', domain: 'staging' });
     expect(await disagreements(up, s.rows, made)).toEqual([]);
     for (const [pd, group] of byProjectDomain(made)) {
       const [project, domain] = pd.split('/') as [string, string];

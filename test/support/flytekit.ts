@@ -53,8 +53,8 @@ export class RunningUp {
   }
 
   /** Starts `./flyte-mc up ARGS --json` and resolves once it printed its endpoint. */
-  static start(args: string[], timeoutMs: number): Promise<RunningUp> {
-    const child = spawn(join(ROOT, 'flyte-mc'), ['up', '--json', ...args], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+  static start(args: string[], timeoutMs: number, env: NodeJS.ProcessEnv = process.env): Promise<RunningUp> {
+    const child = spawn(join(ROOT, 'flyte-mc'), ['up', '--json', ...args], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
     const stderr: string[] = [];
     createInterface({ input: child.stderr }).on('line', (l) => stderr.push(l));
     const rl = createInterface({ input: child.stdout });
@@ -106,5 +106,22 @@ export function drive(python: string, config: string, ops: readonly Record<strin
       resolve(out.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>));
     });
     child.stdin.end(JSON.stringify(ops));
+  });
+}
+
+/** `pyflyte --config CFG run --remote ARGS` in test/flytekit; resolves with the execution name it printed. */
+export function pyflyteRun(python: string, config: string, args: readonly string[], timeoutMs = 300_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(join(python, '..', 'pyflyte'), ['--config', config, 'run', '--remote', ...args], { cwd: join(ROOT, 'test', 'flytekit'), stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const t = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString('utf8')));
+    child.on('exit', (code) => {
+      clearTimeout(t);
+      const name = /executions\/([a-z0-9-]+)/.exec(out)?.[1];
+      if (code !== 0 || !name) return reject(new Error(`pyflyte run --remote exited ${code}:\n${out.slice(-3000)}`));
+      resolve(name);
+    });
   });
 }

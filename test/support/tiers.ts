@@ -20,6 +20,8 @@ export const CLAIMED_TIERS: readonly ClaimedTier[] = [
   { readme: 'container, helm', claim: 'container backend and its scenarios, kubeconfig backend, cleanup', skips: /^container backend|on container clusters$|\(container clusters\)$/ },
   { readme: 'container, helm', claim: 'helm template + lint, helm install', skips: /^helm\b/ },
   { readme: 'chart', claim: 'each chart-vs-model divergence against the real chart', skips: /^chart\b|\(chart\)$/ },
+  { readme: 'real propeller', claim: 'the guide, day 2 and #1929 on real flytepropeller; propeller\'s compiler behind AdminService', skips: /^flytepropeller\b|^real propeller\b/ },
+  { readme: 'flytekit', claim: 'flytekit and pyflyte against `flyte-mc up` on sim and on the process backend', skips: /^flytekit\b/ },
 ];
 
 export interface RecordedSkip {

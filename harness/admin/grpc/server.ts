@@ -99,9 +99,9 @@ export class AdminGrpcServer {
     });
   }
 
-  /** Registers (or replaces) the handler of one AdminService method; must happen before start(). */
-  handle(method: string, fn: Handler): void {
-    this.handlers.set(method, fn);
+  /** Registers (or replaces) the handler of one method (of AdminService unless `service` names another); before start(). */
+  handle(method: string, fn: Handler, service = ADMIN_SERVICE): void {
+    this.handlers.set(`${service}/${method}`, fn);
   }
 
   /** host:port propeller's admin.endpoint gets. */
@@ -111,11 +111,13 @@ export class AdminGrpcServer {
   }
 
   async start(): Promise<string> {
-    const definition: Record<string, grpc.MethodDefinition<Buffer, Uint8Array>> = {};
-    const impl: grpc.UntypedServiceImplementation = {};
-    for (const [method, fn] of this.handlers) {
-      definition[method] = {
-        path: `/${ADMIN_SERVICE}/${method}`,
+    const services = new Map<string, { definition: Record<string, grpc.MethodDefinition<Buffer, Uint8Array>>; impl: grpc.UntypedServiceImplementation }>();
+    for (const [key, fn] of this.handlers) {
+      const [service, method] = key.split('/') as [string, string];
+      let svc = services.get(service);
+      if (!svc) services.set(service, (svc = { definition: {}, impl: {} }));
+      svc.definition[method] = {
+        path: `/${key}`,
         requestStream: false,
         responseStream: false,
         requestSerialize: (b: Buffer) => b,
@@ -123,7 +125,7 @@ export class AdminGrpcServer {
         responseSerialize: (b: Uint8Array) => Buffer.from(b),
         responseDeserialize: (b: Buffer) => b,
       };
-      impl[method] = (call: grpc.ServerUnaryCall<Buffer, Uint8Array>, callback: grpc.sendUnaryData<Uint8Array>) => {
+      svc.impl[method] = (call: grpc.ServerUnaryCall<Buffer, Uint8Array>, callback: grpc.sendUnaryData<Uint8Array>) => {
         Promise.resolve()
           .then(() => fn(call.request))
           .then(
@@ -132,11 +134,11 @@ export class AdminGrpcServer {
           );
       };
     }
-    this.server.addService(definition, impl);
+    for (const { definition, impl } of services.values()) this.server.addService(definition, impl);
     this.boundPort = await new Promise<number>((resolve, reject) => {
       this.server.bindAsync(`127.0.0.1:${this.requestedPort}`, grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port)));
     });
-    this.log(`admin gRPC (events) listening on ${this.address}`);
+    this.log(`admin gRPC listening on ${this.address} (${[...services.keys()].join(', ')})`);
     return this.address;
   }
 

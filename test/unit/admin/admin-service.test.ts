@@ -153,6 +153,15 @@ describe.skipIf(noCompiler)('registration compiled by propeller', () => {
     expect((fw as unknown as { executionId: { name: string } }).executionId.name).toBe('exec-one');
     expect(JSON.stringify((fw as unknown as { spec: unknown }).spec)).toContain('n0');
 
+    // A label no cluster serves falls back, silently, to every enabled cluster (FlyteAdmin's GetTarget): the
+    // execution is placed as the model explains, not refused.
+    await client.service.createExecution({ project: 'team1', domain: 'development', name: 'exec-bad', spec: { launchPlan: lpId, executionClusterLabel: { value: 'nope' } } });
+    const bad = await client.service.getExecution({ id: { project: 'team1', domain: 'development', name: 'exec-bad' } });
+    const fallback = session.ctx.world.admin.explain({ name: 'exec-bad', project: 'team1', domain: 'development', workflow: 'mod.wf', label: 'nope' });
+    expect(fallback.rule).toBe('all-enabled-clusters');
+    expect(bad.spec?.metadata?.systemMetadata?.executionCluster).toBe(fallback.cluster);
+    expect(bad.closure?.phase).toBe(core.WorkflowExecution.Phase.RUNNING);
+
     const relaunched = await client.service.relaunchExecution({ id: ex.id, name: 'exec-two' });
     const again = await client.service.getExecution({ id: relaunched.id });
     expect(again.spec?.executionClusterLabel?.value).toBe('label2');
@@ -164,6 +173,7 @@ describe.skipIf(noCompiler)('registration compiled by propeller', () => {
     expect(await code(client.service.terminateExecution({ id: ex.id }))).toMatchObject({ code: 'FAILED_PRECONDITION' });
     const list = await client.service.listExecutions({ id: { project: 'team1', domain: 'development' }, limit: 1 });
     expect(list.executions.map((e) => e.id?.name)).toEqual(['exec-one']);
+    expect((await client.service.listExecutions({ id: { project: 'team1', domain: 'development' }, limit: 10, token: '1' })).executions.map((e) => e.id?.name)).toEqual(['exec-bad', 'exec-two']);
     expect(list.token).toBe('1');
   });
 });
