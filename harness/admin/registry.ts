@@ -65,6 +65,18 @@ function withType(id: Identifier, type: ResourceType): Identifier {
 
 const sameBytes = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from(b));
 
+/**
+ * Entities are immutable once registered (errors/errors.go:146-213): the same structure again is AlreadyExists
+ * (flytekit treats it as done), another structure under the same version is InvalidArgument.
+ */
+function insertOnce<T extends { id: Identifier }>(map: Map<string, T>, kind: 'task' | 'workflow' | 'launch plan', name: string, entity: T, same: (old: T) => boolean): void {
+  const key = idKey(entity.id);
+  const old = map.get(key);
+  if (old && same(old)) throw new AdminError('AlreadyExists', `${kind} with identical structure already exists`);
+  if (old) throw new AdminError('InvalidArgument', `${name} ${kind} with different structure already exists. (Please register a new version of the ${kind}):\n`);
+  map.set(key, entity);
+}
+
 export class EntityRegistry {
   readonly tasks = new Map<string, StoredTask>();
   readonly workflows = new Map<string, StoredWorkflow>();
@@ -100,13 +112,7 @@ export class EntityRegistry {
     if (!template) throw new AdminError('InvalidArgument', 'missing task template');
     const full = { ...template, id: withType(req.id as Identifier, 'TASK') };
     const compiled = await this.compile('task', full.id, () => this.compiler().compileTask(core.TaskTemplate.encode(full).finish()));
-    const key = idKey(full.id);
-    const existing = this.tasks.get(key);
-    if (existing) {
-      if (sameBytes(existing.compiled, compiled)) throw new AdminError('AlreadyExists', 'task with identical structure already exists');
-      throw new AdminError('InvalidArgument', `${id.name} task with different structure already exists. (Please register a new version of the task):\n`);
-    }
-    this.tasks.set(key, { id: full.id, template: full, compiled, createdAt: new Date() });
+    insertOnce(this.tasks, 'task', id.name, { id: full.id, template: full, compiled, createdAt: new Date() }, (old) => sameBytes(old.compiled, compiled));
   }
 
   getTask(id: Identifier | null | undefined): StoredTask {
@@ -132,13 +138,7 @@ export class EntityRegistry {
       const lps = needs.launchPlanIds.map((b) => admin.LaunchPlan.encode(this.launchPlanMessage(this.getLaunchPlan(core.Identifier.decode(b)))).finish());
       return compiler.compileWorkflow(wf, subs, tasks, lps);
     });
-    const key = idKey(full.id);
-    const existing = this.workflows.get(key);
-    if (existing) {
-      if (sameBytes(existing.closure, closure)) throw new AdminError('AlreadyExists', 'workflow with identical structure already exists');
-      throw new AdminError('InvalidArgument', `${id.name} workflow with different structure already exists. (Please register a new version of the workflow):\n`);
-    }
-    this.workflows.set(key, { id: full.id, template: full, closure, createdAt: new Date() });
+    insertOnce(this.workflows, 'workflow', id.name, { id: full.id, template: full, closure, createdAt: new Date() }, (old) => sameBytes(old.closure, closure));
   }
 
   getWorkflow(id: Identifier | null | undefined): StoredWorkflow {
@@ -178,14 +178,8 @@ export class EntityRegistry {
       createdAt: new Date(),
       updatedAt: new Date(),
     };
-    const key = idKey(stored.id);
-    const existing = this.launchPlans.get(key);
-    if (existing) {
-      const same = sameBytes(admin.LaunchPlanSpec.encode(existing.spec).finish(), admin.LaunchPlanSpec.encode(spec).finish());
-      if (same) throw new AdminError('AlreadyExists', 'launch plan with identical structure already exists');
-      throw new AdminError('InvalidArgument', `${id.name} launch plan with different structure already exists. (Please register a new version of the launch plan):\n`);
-    }
-    this.launchPlans.set(key, stored);
+    const wire = (s: Flyteidl.admin.ILaunchPlanSpec) => admin.LaunchPlanSpec.encode(s).finish();
+    insertOnce(this.launchPlans, 'launch plan', id.name, stored, (old) => sameBytes(wire(old.spec), wire(spec)));
   }
 
   getLaunchPlan(id: Identifier | null | undefined): StoredLaunchPlan {

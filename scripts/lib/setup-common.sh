@@ -87,3 +87,79 @@ _go_build_cleanup() {
   [ -n "${_build_tmp:-}" ] && rm -rf "$_build_tmp"
   return 0
 }
+
+# Finds a Python whose version is in [MIN, MAX] (major.minor) among the candidates (commands or paths); sets
+# $python (its path) and $pyver (x.y.z), or returns 1.
+#   find_python MIN MAX CANDIDATE...
+find_python() {
+  local min="$1" max="$2" c v
+  shift 2
+  for c in "$@"; do
+    [ -n "$c" ] || continue
+    v="$("$c" -c "import sys; v = sys.version_info; assert ($min,) <= v[:2] <= ($max,); print('%d.%d.%d' % v[:3])" 2>/dev/null)" || continue
+    [ -n "$v" ] || continue
+    python="$(command -v "$c")"
+    pyver="$v"
+    return 0
+  done
+  return 1
+}
+
+# A pip venv in the cache, the way every Python tier keeps one: "$CACHE/<hash>/venv", the hash covering the
+# requirements and constraints (comments aside) and the interpreter's version; "$CACHE/current" names it. Built where
+# it lives (venvs do not move), checked by importing IMPORTS, stamped only then; an install that did not finish is
+# removed. Keeps the current and the previous one. Sets $venv_dir and $venv.
+#   pip_venv_cached CACHE REQ CONSTRAINTS IMPORTS SIZE_HINT   (uses $python and $pyver from find_python)
+pip_venv_cached() {
+  local cache="$1" req="$2" constraints="$3" imports="$4" size_hint="$5" hash start secs
+  hash="$( (grep -hv '^#' "$req" "$constraints"; echo "python $pyver") | sha256sum | cut -c1-16)"
+  venv_dir="$cache/$hash"
+  venv="$venv_dir/venv"
+  if ! [ -x "$venv/bin/python" ] || ! [ -f "$venv_dir/stamp" ] || [ "$(cat "$venv_dir/stamp")" != "$hash" ]; then
+    _venv_dir="$venv_dir"
+    trap '[ -f "$_venv_dir/stamp" ] || rm -rf "$_venv_dir"' EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+    log "installing $(grep -v '^#' "$req" | tr '\n' ' ')with Python $pyver ($python); $size_hint"
+    start=$(date +%s)
+    rm -rf "$venv_dir"
+    mkdir -p "$venv_dir"
+    "$python" -m venv "$venv"
+    # --isolated: no user pip configuration; the constraints file pins every package, so a fresh machine gets this set.
+    "$venv/bin/python" -m pip install --isolated --quiet --disable-pip-version-check -r "$req" -c "$constraints" >&2 || {
+      log "pip install failed (see above)"
+      return 1
+    }
+    "$venv/bin/python" -c "import $imports" || {
+      log "the installed packages do not import ($imports)"
+      return 1
+    }
+    secs=$(( $(date +%s) - start ))
+    printf '{"seconds": %s, "python": "%s", "size": "%s", "built": "%s"}\n' "$secs" "$pyver" "$(du -sh "$venv" | cut -f1)" "$(date -u +%FT%TZ)" > "$venv_dir/install.json"
+    echo "$hash" > "$venv_dir/stamp"
+    log "installed in ${secs}s ($(du -sh "$venv" | cut -f1), $venv)"
+  else
+    log "up to date ($venv, Python $pyver)"
+  fi
+  mkdir -p "$cache" && echo "$hash" > "$cache/.current.$$" && mv -f "$cache/.current.$$" "$cache/current"
+  ls -1dt "$cache"/*/ 2>/dev/null | tail -n +3 | while read -r old; do rm -rf "${old%/}"; done
+  return 0
+}
+
+# A Go tier's cached build: when "$CACHE/$HASH/$NAME" is there and stamped, point "$CACHE/current" at it and end the
+# tier (go_build_done); otherwise return, and the caller builds it with go_build_cached, then calls go_build_done.
+#   go_build_reuse NAME CACHE HASH PRINT_PATH     (PRINT_PATH=1: print the binary's path on stdout)
+go_build_reuse() {
+  local bin="$2/$3/$1"
+  if [ -x "$bin" ] && [ -f "$2/$3/stamp" ] && [ "$(cat "$2/$3/stamp")" = "$3" ]; then
+    log "up to date ($bin)"
+    go_build_done "$@"
+  fi
+  mkdir -p "$2"
+}
+
+go_build_done() {
+  echo "$3" > "$2/.current.$$" && mv -f "$2/.current.$$" "$2/current"
+  if [ "$4" = "1" ]; then echo "$2/$3/$1"; fi
+  exit 0
+}

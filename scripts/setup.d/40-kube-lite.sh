@@ -23,21 +23,7 @@ export GOTOOLCHAIN="${GOTOOLCHAIN:-local}"
 gover="$(go env GOVERSION)"
 # The stamp covers what decides the binary: the module, the Go version and this script (its ldflags).
 hash="$( (cd "$src" && cat versions.env go.mod go.sum ./*.go; echo "$gover"; cat "$root/scripts/setup.d/40-kube-lite.sh") | sha256sum | cut -c1-16)"
-dir="$cache/$hash"
-bin="$dir/kube-lite"
-
-done_() {
-  echo "$hash" > "$cache/.current.$$" && mv -f "$cache/.current.$$" "$cache/current"
-  [ "${KUBE_LITE_PRINT_PATH:-}" = "1" ] && echo "$bin"
-  exit 0
-}
-
-if [ -x "$bin" ] && [ -f "$dir/stamp" ] && [ "$(cat "$dir/stamp")" = "$hash" ]; then
-  log "up to date ($bin)"
-  done_
-fi
-
-mkdir -p "$cache"
+go_build_reuse kube-lite "$cache" "$hash" "${KUBE_LITE_PRINT_PATH:-}"
 minor="${K8S_VERSION#v1.}"; minor="${minor%%.*}"
 ldflags="-s -w"
 for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
@@ -49,4 +35,4 @@ ldflags="$ldflags -X main.etcdVersion=$ETCD_VERSION -X main.sourceHash=$hash"
 
 kube_lite_smoke() { "$1" version >/dev/null; }
 go_build_cached kube-lite "$src" "$cache" "$hash" "$ldflags" "${KUBE_LITE_BUILD_FLAGS:-}" kube_lite_smoke
-done_
+go_build_done kube-lite "$cache" "$hash" "${KUBE_LITE_PRINT_PATH:-}"

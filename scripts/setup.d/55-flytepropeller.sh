@@ -20,21 +20,7 @@ export GOTOOLCHAIN="${GOTOOLCHAIN:-local}"
 
 gover="$(go env GOVERSION)"
 hash="$( (cd "$src" && cat go.mod go.sum ./*.go; echo "$gover"; cat "$root/scripts/setup.d/55-flytepropeller.sh") | sha256sum | cut -c1-16)"
-dir="$cache/$hash"
-bin="$dir/flytepropeller"
-
-done_() {
-  echo "$hash" > "$cache/.current.$$" && mv -f "$cache/.current.$$" "$cache/current"
-  [ "${FLYTEPROPELLER_PRINT_PATH:-}" = "1" ] && echo "$bin"
-  exit 0
-}
-
-if [ -x "$bin" ] && [ -f "$dir/stamp" ] && [ "$(cat "$dir/stamp")" = "$hash" ]; then
-  log "up to date ($bin)"
-  done_
-fi
-
-mkdir -p "$cache"
+go_build_reuse flytepropeller "$cache" "$hash" "${FLYTEPROPELLER_PRINT_PATH:-}"
 ldflags="-s -w -X github.com/flyteorg/flyte/flytestdlib/version.Version=v1.16.8 -X github.com/flyteorg/flyte/flytestdlib/version.BuildTime=$(date -u +%FT%TZ)"
 
 propeller_smoke() {
@@ -42,4 +28,4 @@ propeller_smoke() {
   "$1" --help >/dev/null
 }
 go_build_cached flytepropeller "$src" "$cache" "$hash" "$ldflags" "${FLYTEPROPELLER_BUILD_FLAGS:-}" propeller_smoke
-done_
+go_build_done flytepropeller "$cache" "$hash" "${FLYTEPROPELLER_PRINT_PATH:-}"

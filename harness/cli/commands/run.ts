@@ -2,6 +2,7 @@ import { backendNames, createBackend } from '../../backends/index.ts';
 import { InputError, UsageError } from '../../errors.ts';
 import { checkOutputTarget } from '../../fsutil.ts';
 import type { ScenarioResult } from '../../report/types.ts';
+import { releasesFromFlags } from '../chart-option.ts';
 import { intFlag, parseFlags, type Command } from '../command.ts';
 
 const DEFAULT_EXECUTIONS = 5000;
@@ -130,18 +131,11 @@ ${DEFAULT_EXECUTIONS} executions each (~${DEFAULT_EXECUTIONS * DEFAULT_SCENARIOS
       await probe.dispose();
     }
     const log = values.quiet ? () => {} : (line: string) => io.stderr(`${line}\n`);
-    if (values['chart-model'] && values.chart !== undefined) throw new UsageError('--chart and --chart-model exclude each other');
-    const { chartReleases, modelReleases } = await import('../../helm/releases.ts');
-    const { resolveFlyteChart } = await import('../../helm/flyte-chart.ts');
-    let releases = modelReleases();
-    if (!values['chart-model']) {
-      const r = await resolveFlyteChart(values.chart, { log });
-      if (r.ok) releases = chartReleases(r.chart, { cloud: 'eks' });
-      else if (values.chart !== undefined) throw new UsageError(`--chart ${values.chart}: ${r.reason}`);
-      else io.stderr(`no flyte-core chart: ${r.reason}; using the built-in chart model\n`);
-    }
+    const releases = await releasesFromFlags({ chart: values.chart, chartModel: values['chart-model'] }, (l) => io.stderr(`${l}\n`), log);
     let upgradeTo: typeof releases | undefined;
     if (values['upgrade-to'] !== undefined) {
+      const { chartReleases } = await import('../../helm/releases.ts');
+      const { resolveFlyteChart } = await import('../../helm/flyte-chart.ts');
       const r = await resolveFlyteChart(values['upgrade-to'], { log });
       if (!r.ok) throw new UsageError(`--upgrade-to ${values['upgrade-to']}: ${r.reason}`);
       upgradeTo = chartReleases(r.chart, { cloud: 'eks' });

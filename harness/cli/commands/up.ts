@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline';
 import { backendNames } from '../../backends/index.ts';
 import { UsageError } from '../../errors.ts';
 import type { UpSession as Session } from '../../scenarios/up.ts';
+import { releasesFromFlags } from '../chart-option.ts';
 import { intFlag, parseFlags, type Command, type Io } from '../command.ts';
 
 const UP_BACKENDS = ['sim', 'process'];
@@ -50,22 +51,13 @@ Commands on stdin while it runs:
       throw new UsageError(`up runs on ${UP_BACKENDS.join(' or ')}, not "${backend}"${backendNames().includes(backend) ? '' : ` (known backends: ${backendNames().join(', ')})`}`);
     }
     if (values.topology !== undefined && values.dataplanes !== undefined) throw new UsageError('--topology and --dataplanes exclude each other');
-    if (values['chart-model'] && values.chart !== undefined) throw new UsageError('--chart and --chart-model exclude each other');
     const dataPlanes = intFlag(values.dataplanes, 'dataplanes', 2, 1, 20);
     const port = intFlag(values.port, 'port', 0, 0, 65535);
     const seed = intFlag(values.seed, 'seed', 1, 0, 2 ** 32 - 1);
     const log = values.quiet ? () => {} : (line: string) => io.stderr(`${line}\n`);
     const { loadTopology } = await import('../../topology/index.ts');
     const topology = values.topology !== undefined ? await loadTopology(values.topology) : undefined;
-    const { chartReleases, modelReleases } = await import('../../helm/releases.ts');
-    const { resolveFlyteChart } = await import('../../helm/flyte-chart.ts');
-    let releases = modelReleases();
-    if (!values['chart-model']) {
-      const r = await resolveFlyteChart(values.chart, { log });
-      if (r.ok) releases = chartReleases(r.chart, { cloud: 'eks' });
-      else if (values.chart !== undefined) throw new UsageError(`--chart ${values.chart}: ${r.reason}`);
-      else io.stderr(`no flyte-core chart: ${r.reason}; using the built-in chart model\n`);
-    }
+    const releases = await releasesFromFlags({ chart: values.chart, chartModel: values['chart-model'] }, (l) => io.stderr(`${l}\n`), log);
     const { UpSession } = await import('../../scenarios/up.ts');
     const session = await UpSession.start({ backend, dataPlanes, seed, log, signal: io.signal, releases, port, ...(topology ? { topology } : {}) });
     try {
