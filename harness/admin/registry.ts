@@ -159,21 +159,12 @@ export class EntityRegistry {
     if (!spec) throw new AdminError('InvalidArgument', 'missing spec');
     const wf = this.getWorkflow(spec.workflowId);
     const iface = wf.template.interface ?? {};
-    const fixed = spec.fixedInputs?.literals ?? {};
-    const defaults = spec.defaultInputs?.parameters ?? {};
-    const parameters: Record<string, Flyteidl.core.IParameter> = {};
-    for (const [name, v] of Object.entries(iface.inputs?.variables ?? {})) {
-      if (name in fixed) continue;
-      parameters[name] = defaults[name] ?? { var: v, required: true };
-    }
-    for (const name of Object.keys(defaults)) {
-      if (!(name in (iface.inputs?.variables ?? {}))) throw new AdminError('InvalidArgument', `invalid launch plan default input: ${name} is not an input of the workflow`);
-    }
+    const expectedInputs = expectedLaunchPlanInputs(iface.inputs?.variables ?? {}, spec.fixedInputs?.literals ?? {}, spec.defaultInputs?.parameters ?? {});
     const stored: StoredLaunchPlan = {
       id: withType(req.id as Identifier, 'LAUNCH_PLAN'),
       spec,
       state: 0,
-      expectedInputs: { parameters },
+      expectedInputs,
       expectedOutputs: iface.outputs ?? {},
       createdAt: new Date(),
       updatedAt: new Date(),
@@ -228,6 +219,34 @@ export class EntityRegistry {
       closure: { state: lp.state, expectedInputs: lp.expectedInputs, expectedOutputs: lp.expectedOutputs, createdAt: timestamp(lp.createdAt), updatedAt: timestamp(lp.updatedAt) },
     };
   }
+}
+
+/**
+ * checkAndFetchExpectedInputForLaunchPlan (validation/launch_plan_validator.go:112-189): defaults and fixed inputs
+ * must be workflow inputs; each workflow input is expected with the launch plan's default, or required unless fixed.
+ * The type-castability checks are not modelled.
+ */
+function expectedLaunchPlanInputs(
+  workflowInputs: Record<string, Flyteidl.core.IVariable>,
+  fixed: Record<string, Flyteidl.core.ILiteral>,
+  defaults: Record<string, Flyteidl.core.IParameter>,
+): Flyteidl.core.IParameterMap {
+  if (Object.keys(workflowInputs).length === 0) {
+    const d = Object.keys(defaults).length;
+    const f = Object.keys(fixed).length;
+    if (d > 0) throw new AdminError('InvalidArgument', `invalid launch plan default inputs, expected none but found ${d}`);
+    if (f > 0) throw new AdminError('InvalidArgument', `invalid launch plan fixed inputs, expected none but found ${f}`);
+    return { parameters: {} };
+  }
+  for (const name of Object.keys(defaults)) if (!(name in workflowInputs)) throw new AdminError('InvalidArgument', `unexpected default_input ${name}`);
+  for (const name of Object.keys(fixed)) if (!(name in workflowInputs)) throw new AdminError('InvalidArgument', `unexpected fixed_input ${name}`);
+  const parameters: Record<string, Flyteidl.core.IParameter> = {};
+  for (const [name, v] of Object.entries(workflowInputs)) {
+    const d = defaults[name];
+    if (d) parameters[name] = d;
+    else if (!(name in fixed)) parameters[name] = { var: { type: v.type, description: v.description }, required: true };
+  }
+  return { parameters };
 }
 
 /** google.protobuf.Timestamp of a Date (protobufjs writes a number where the type says Long). */

@@ -1,8 +1,9 @@
-// FlyteAdmin's AdminService, served by the model: what flytekit (FlyteRemote, SynchronousFlyteClient, pyflyte) calls
-// to register and run workflows and to manage execution-cluster labels. Registration is compiled by propeller's own
-// compiler (registry.ts); CreateExecution places with the model's selector (bit-exact, the same code `flyte-mc place`
-// runs) and creates the object propeller's builder makes from the registered closure. Every other AdminService
-// method answers UNIMPLEMENTED naming the call, never a success the model cannot back.
+// FlyteAdmin's AdminService, served by the model (docs/flyte-behaviour.md#adminservice-for-clients): what flytekit
+// (FlyteRemote, SynchronousFlyteClient, pyflyte) calls to register and run workflows and to manage execution-cluster
+// labels. Registration is compiled by propeller's own compiler (registry.ts); CreateExecution places with the model's
+// selector (bit-exact, the same code `flyte-mc place` runs) and creates the object propeller's builder makes from the
+// registered closure. Every other AdminService method answers UNIMPLEMENTED naming the call, never a success the
+// model cannot back.
 import type { Flyteidl } from '../../flyte/idl.ts';
 import { admin, core, flyteidl } from '../../flyte/idl.ts';
 import type { FlyteAdmin } from '../model.ts';
@@ -325,24 +326,27 @@ export function registerAdminService(server: AdminGrpcServer, o: AdminServiceOpt
 }
 
 /**
- * CheckAndFetchInputsForExecution (validation/execution_validator.go): every request input must be an expected one
- * and not fixed; expected inputs not given take their default, and a required one without a value is an error.
+ * CheckAndFetchInputsForExecution (validation/execution_validator.go:77-126): every request input must be expected;
+ * expected inputs not given take their default, or are an error when required; a fixed input given is an error.
+ * The type-castability check is not modelled.
  */
 function executionInputs(lp: { spec: Flyteidl.admin.ILaunchPlanSpec; expectedInputs: Flyteidl.core.IParameterMap }, given: Flyteidl.core.ILiteralMap): Flyteidl.core.ILiteralMap {
   const expected = lp.expectedInputs.parameters ?? {};
-  const fixed = lp.spec.fixedInputs?.literals ?? {};
   const out: Record<string, Flyteidl.core.ILiteral> = {};
   for (const [name, lit] of Object.entries(given.literals ?? {})) {
-    if (name in fixed) throw new AdminError('InvalidArgument', `${name} is a fixed input and cannot be overridden`);
     if (!(name in expected)) throw new AdminError('InvalidArgument', `invalid input ${name}`);
     out[name] = lit;
   }
   for (const [name, p] of Object.entries(expected)) {
     if (name in out) continue;
+    if (p.required) throw new AdminError('InvalidArgument', `expected_inputs ${name} missing`);
     if (p.default) out[name] = p.default;
-    else if (p.required) throw new AdminError('InvalidArgument', `invalid input ${name}: is a required input`);
   }
-  return { literals: { ...out, ...fixed } };
+  for (const [name, lit] of Object.entries(lp.spec.fixedInputs?.literals ?? {})) {
+    if (name in out) throw new AdminError('InvalidArgument', `fixed_inputs ${name} cannot be overridden`);
+    out[name] = lit;
+  }
+  return { literals: out };
 }
 
 function unsupportedFilters(call: string, filters: string): never {

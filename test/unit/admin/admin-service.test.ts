@@ -134,6 +134,10 @@ describe.skipIf(noCompiler)('registration compiled by propeller', () => {
 
     const lpId = id(core.ResourceType.LAUNCH_PLAN, 'mod.wf');
     await client.service.createLaunchPlan({ id: lpId, spec: { workflowId: wfId, defaultInputs: { parameters: { x: { var: intVar, default: { scalar: { primitive: { integer: int(3) } } } } } } } });
+    const strict = id(core.ResourceType.LAUNCH_PLAN, 'mod.wf.strict');
+    expect(await code(client.service.createLaunchPlan({ id: strict, spec: { workflowId: wfId, defaultInputs: { parameters: { z: { var: intVar } } } } }))).toEqual({ code: 'INVALID_ARGUMENT', details: 'unexpected default_input z' });
+    await client.service.createLaunchPlan({ id: strict, spec: { workflowId: wfId } });
+    expect(await code(client.service.createExecution({ project: 'team1', domain: 'development', spec: { launchPlan: strict } }))).toEqual({ code: 'INVALID_ARGUMENT', details: 'expected_inputs x missing' });
     const lp = await client.service.getLaunchPlan({ id: lpId });
     expect(lp.closure?.state).toBe(admin.LaunchPlanState.INACTIVE);
     expect(Object.keys(lp.closure?.expectedOutputs?.variables ?? {})).toEqual(['o0']);
