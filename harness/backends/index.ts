@@ -1,7 +1,7 @@
 // The backend registry: `createBackend(name, opts)`. Providers register here explicitly, in the order
 // `flyte-mc run --backend` lists them.
 import { UsageError } from '../errors.ts';
-import { createSimBackend, type SimBackendOptions } from './sim/provider.ts';
+import { createSimBackend, type SimBackendOptions } from './sim/index.ts';
 import type { Backend, BackendOptions } from './types.ts';
 
 export type BackendFactoryOptions = BackendOptions & SimBackendOptions & Record<string, unknown>;

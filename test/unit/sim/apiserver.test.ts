@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSimBackend } from '../../../harness/backends/sim/provider.ts';
+import { createSimBackend } from '../../../harness/backends/sim/index.ts';
 import { KubeApiError, type Cluster, type KubeClient, type KubeObject } from '../../../harness/backends/types.ts';
 
 const CRD: KubeObject = {

@@ -1,0 +1,1 @@
+export { createSimBackend, type SimBackendOptions } from './backend.ts';
