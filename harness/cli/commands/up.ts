@@ -75,7 +75,7 @@ Commands on stdin while it runs:
 function printReady(s: Session, io: Io, json: boolean, backend: string): void {
   const planes = [...s.ctx.world.dataPlanes.keys()];
   if (json) {
-    io.stdout(`${JSON.stringify({ endpoint: s.endpoint, backend, dataPlanes: planes, propeller: s.fleet !== undefined, readyMs: Math.round(s.readyMs), files: s.files })}\n`);
+    io.stdout(`${JSON.stringify({ endpoint: s.endpoint, backend, dataPlanes: planes, propeller: s.fleet !== undefined, registration: s.registrationUnavailable ?? 'ok', readyMs: Math.round(s.readyMs), files: s.files })}\n`);
     return;
   }
   const lines = [
@@ -84,7 +84,9 @@ function printReady(s: Session, io: Io, json: boolean, backend: string): void {
     `  flytekit config  ${s.files.flytekitConfig}`,
     `  topology         ${s.files.topology}`,
     ...Object.entries(s.files.kubeconfigs).map(([n, f]) => `  kubeconfig       ${n}: ${f}`),
-    `  try              pyflyte --config ${s.files.flytekitConfig} run --remote -p team1 -d development wf.py my_wf`,
+    s.registrationUnavailable
+      ? `  registration     unavailable until propeller's compiler is built (${s.registrationUnavailable}; 5-16 min once, or \`npm test\`); attributes, projects and reads work`
+      : `  try              pyflyte --config ${s.files.flytekitConfig} run --remote -p team1 -d development wf.py my_wf`,
     'Type add-cluster, status or quit (Ctrl-C stops too).',
   ];
   io.stdout(`${lines.join('\n')}\n`);
