@@ -2,7 +2,8 @@
 // CompileWorkflow against the stored tasks and launch plans) and CreateExecution (the FlyteWorkflow CRD builder).
 // One long-lived `flytepropeller admin-compiler` (tools/flytepropeller/serve.go) answers one JSON line per request;
 // protos cross as wire bytes (base64), so nothing depends on a JSON mapping. The process ends when its stdin closes
-// (dispose, or our own exit) and when its parent is gone (FLYTE_MC_PARENT_PID).
+// (dispose, or our own exit) and when its parent is gone (FLYTE_MC_PARENT_PID); if it dies, the next request
+// starts it again.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { KubeObject } from '../backends/types.ts';
@@ -41,18 +42,33 @@ const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
 const bytes = (s: string | undefined) => new Uint8Array(Buffer.from(s ?? '', 'base64'));
 
 export class AdminCompiler {
-  private readonly child: ChildProcessWithoutNullStreams;
-  private readonly waiting: { resolve: (r: Response) => void; reject: (e: Error) => void }[] = [];
+  private readonly binary: string;
+  private child!: ChildProcessWithoutNullStreams;
+  private waiting: { resolve: (r: Response) => void; reject: (e: Error) => void }[] = [];
   private exited: Error | undefined;
+  private disposed = false;
   private stderr = '';
+  /** How many times the process was started (a crash costs only the requests in flight: the next one restarts it). */
+  starts = 0;
 
   constructor(binary: string) {
-    this.child = spawn(binary, ['admin-compiler'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, FLYTE_MC_PARENT_PID: String(process.pid) } });
-    this.child.stderr.on('data', (d: Buffer) => {
+    this.binary = binary;
+    this.spawn();
+  }
+
+  private spawn(): void {
+    this.starts++;
+    this.exited = undefined;
+    this.stderr = '';
+    const child = spawn(this.binary, ['admin-compiler'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, FLYTE_MC_PARENT_PID: String(process.pid) } });
+    const waiting: typeof this.waiting = [];
+    this.child = child;
+    this.waiting = waiting;
+    child.stderr.on('data', (d: Buffer) => {
       this.stderr = (this.stderr + d.toString('utf8')).slice(-4000);
     });
-    createInterface({ input: this.child.stdout }).on('line', (line) => {
-      const w = this.waiting.shift();
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      const w = waiting.shift();
       if (!w) return;
       try {
         w.resolve(JSON.parse(line) as Response);
@@ -60,20 +76,19 @@ export class AdminCompiler {
         w.reject(new Error(`admin-compiler answered something that is not JSON: ${(err as Error).message}`));
       }
     });
-    this.child.on('exit', (code, signal) => {
-      this.exited = new Error(`flytepropeller admin-compiler exited (${signal ?? `code ${code}`})${this.stderr ? `: ${this.stderr.trim().split('\n').pop()}` : ''}`);
-      for (const w of this.waiting.splice(0)) w.reject(this.exited);
-    });
-    this.child.on('error', (err) => {
-      this.exited = err;
-      for (const w of this.waiting.splice(0)) w.reject(err);
-    });
+    const fail = (err: Error) => {
+      if (this.child === child) this.exited = err;
+      for (const w of waiting.splice(0)) w.reject(err);
+    };
+    child.on('exit', (code, signal) => fail(new Error(`flytepropeller admin-compiler exited (${signal ?? `code ${code}`})${this.stderr ? `: ${this.stderr.trim().split('\n').pop()}` : ''}`)));
+    child.on('error', fail);
     // An EPIPE after the process is gone is reported by the pending request, not thrown.
-    this.child.stdin.on('error', () => {});
+    child.stdin.on('error', () => {});
   }
 
   private async ask(req: Record<string, unknown>): Promise<Response> {
-    if (this.exited) throw this.exited;
+    if (this.disposed) throw new Error('admin-compiler is stopped');
+    if (this.exited) this.spawn();
     const r = await new Promise<Response>((resolve, reject) => {
       this.waiting.push({ resolve, reject });
       this.child.stdin.write(`${JSON.stringify(req)}\n`);
@@ -124,10 +139,12 @@ export class AdminCompiler {
 
   /** Closes its stdin (it exits), then waits up to 2 s before SIGKILL. */
   async dispose(): Promise<void> {
+    this.disposed = true;
     if (this.exited) return;
-    const gone = new Promise<void>((r) => this.child.once('exit', () => r()));
-    this.child.stdin.end();
-    const t = setTimeout(() => this.child.kill('SIGKILL'), 2_000);
+    const child = this.child;
+    const gone = new Promise<void>((r) => child.once('exit', () => r()));
+    child.stdin.end();
+    const t = setTimeout(() => child.kill('SIGKILL'), 2_000);
     await gone;
     clearTimeout(t);
   }

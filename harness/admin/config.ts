@@ -35,7 +35,7 @@ export interface IgnoredKey {
   reason: string;
 }
 
-/** Two labelClusterMap keys that FlyteAdmin sees as one (map form lowercases keys); the last one written wins. */
+/** Two labelClusterMap keys that FlyteAdmin sees as one (map form lowercases keys); see labelOrder for which is kept. */
 export interface CollapsedLabel {
   /** The decoded key both collapse to. */
   label: string;
@@ -261,6 +261,11 @@ function locateSection(raw: unknown, opts: DecodeOptions): { base: PathSegment[]
   return { base: [key], section: raw[key], found: true };
 }
 
+/** Byte order of two written keys (Go's sort of map keys, as toYaml writes them): the later one is kept on collision. */
+function labelOrder(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
+
 /** The label key FlyteAdmin holds for a map-form key: viper lowercases it unless it contains a dot (flytestdlib restores those). */
 export function viperMapKey(key: string): string {
   return key.includes('.') ? key : key.toLowerCase();
@@ -312,6 +317,12 @@ export function decodeClustersConfig(raw: unknown, opts: DecodeOptions): Decoded
       const entries = decodeEntries(d, w.value, w.path);
       const loc: LabelLocation = { written: w.written, key: w.key, path: w.path, line: lineOfKey(d, w.path), entries };
       const prev = byKey.get(w.key);
+      // Which of two keys that collapse survives is Go map order in viper, i.e. random. flyte-mc keeps, everywhere,
+      // the one the chart writes last: clusters.yaml is toYaml, whose keys are in byte order (docs/flyte-behaviour.md#label-case).
+      if (prev && labelOrder(w.written, prev.written) < 0) {
+        collapsedLabels.push({ label: w.key, kept: prev.written, dropped: w.written, path: formatPath(w.path), line: loc.line });
+        continue;
+      }
       if (prev) {
         collapsedLabels.push({ label: w.key, kept: w.written, dropped: prev.written, path: formatPath(w.path), line: loc.line });
         labels.splice(labels.indexOf(prev), 1);

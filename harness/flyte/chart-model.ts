@@ -41,15 +41,19 @@ function sortedKeys(v: unknown): unknown {
   return Object.fromEntries(keys.map((k) => [k, sortedKeys(v[k])]));
 }
 
+/** The values with `configmap.clusters` as the chart writes it into clusters.yaml (keys sorted). */
+export function clustersAsRendered(values: Obj): Obj {
+  const cm = isObj(values.configmap) ? values.configmap : undefined;
+  return cm && 'clusters' in cm ? { ...values, configmap: { ...cm, clusters: sortedKeys(cm.clusters) } } : values;
+}
+
 const truthy = (v: unknown, dflt: boolean): boolean => (v === undefined || v === null ? dflt : v !== false && v !== 'false' && v !== 0 && v !== '');
 
 /** FlyteAdmin's pods from the merged values of the control-plane release. */
 export function adminPodFromValues(values: Obj, file = 'values-override.yaml'): AdminPodResult {
   const admin = isObj(values.flyteadmin) ? values.flyteadmin : {};
   if (!truthy(admin.enabled, true)) return { ok: false, reason: 'the release renders no flyteadmin Deployment (flyteadmin.enabled is false?)' };
-  const cm = isObj(values.configmap) ? values.configmap : undefined;
-  const asRendered = cm && 'clusters' in cm ? { ...values, configmap: { ...cm, clusters: sortedKeys(cm.clusters) } } : values;
-  const decoded = decodeClustersConfig(asRendered, { file, section: 'values' });
+  const decoded = decodeClustersConfig(clustersAsRendered(values), { file, section: 'values' });
   const volumes: { volume: string; secretName: string }[] = [];
   for (const v of Array.isArray(admin.additionalVolumes) ? admin.additionalVolumes : []) {
     if (isObj(v) && isObj(v.secret) && typeof v.name === 'string' && v.secret.optional !== true) volumes.push({ volume: v.name, secretName: String(v.secret.secretName ?? v.name) });

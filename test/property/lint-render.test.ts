@@ -22,6 +22,11 @@ function foldLabels(t: Topology): Map<string, { kept: string; dropped: string[] 
   const out = new Map<string, { kept: string; dropped: string[] }>();
   for (const written of Object.keys(t.labels)) {
     const prev = out.get(folded(written));
+    // Of keys that collapse, the one the chart writes last (byte order) is kept (docs/flyte-behaviour.md#label-case).
+    if (prev && Buffer.compare(Buffer.from(written), Buffer.from(prev.kept)) < 0) {
+      prev.dropped.push(written);
+      continue;
+    }
     out.delete(folded(written));
     out.set(folded(written), { kept: written, dropped: prev ? [...prev.dropped, prev.kept] : [] });
   }

@@ -141,6 +141,11 @@ func buildExecution(closure *core.CompiledWorkflowClosure, ex executionParams) (
 			return nil, err
 		}
 	}
+	// FlyteAdmin always passes the execution's inputs, an empty map when there are none (a nil one does not
+	// serialise into the object).
+	if inputs == nil {
+		inputs = &core.LiteralMap{}
+	}
 	// The builder mutates the closure's task interfaces: give it its own copy per execution.
 	obj, err := k8s.BuildFlyteWorkflow(proto.Clone(closure).(*core.CompiledWorkflowClosure), inputs, id, ex.Namespace)
 	if err != nil {

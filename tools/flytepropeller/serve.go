@@ -59,7 +59,6 @@ func (p launchPlanInterface) GetExpectedOutputs() *core.VariableMap {
 func adminCompilerMain(in io.Reader, out io.Writer) int {
 	scanner := bufio.NewScanner(in)
 	scanner.Buffer(make([]byte, 1<<20), 256<<20)
-	enc := json.NewEncoder(out)
 	for scanner.Scan() {
 		var req compilerRequest
 		resp := &compilerResponse{}
@@ -68,7 +67,12 @@ func adminCompilerMain(in io.Reader, out io.Writer) int {
 		} else {
 			resp = answer(req)
 		}
-		if err := enc.Encode(resp); err != nil {
+		// A response that does not encode is answered as an error: one line per request, whatever happens.
+		line, err := json.Marshal(resp)
+		if err != nil {
+			line, _ = json.Marshal(internal(fmt.Errorf("encoding the response: %w", err)))
+		}
+		if _, err := out.Write(append(line, '\n')); err != nil {
 			return 1
 		}
 	}
