@@ -10,6 +10,7 @@ import type { ProcessCluster } from '../backends/process/backend.ts';
 import type { KubeObject } from '../backends/types.ts';
 import { makeTempDir } from '../fsutil.ts';
 import { TcpProxy } from '../util/net.ts';
+import { notYet, waitFor, WaitTimeout } from '../util/wait.ts';
 import type { World } from '../world.ts';
 import { propellerChartObjects } from './chart-input.ts';
 import type { Override } from './config.ts';
@@ -163,16 +164,19 @@ export class PropellerFleet {
 
   /**
    * Waits until every named execution is terminal in the model (its phase comes from propeller's events), or the
-   * timeout passes; returns the phases then.
+   * timeout passes (then it logs what is still open); returns the phases then, for the caller to judge.
    */
   async waitTerminal(names: readonly string[], timeoutMs: number, signal?: AbortSignal): Promise<Map<string, Phase>> {
-    const deadline = Date.now() + timeoutMs;
     const ex = this.world.admin.executions;
     const phases = () => new Map(names.map((n) => [n, ex.phaseAt(ex.index(n) as number)]));
-    while (Date.now() < deadline) {
-      signal?.throwIfAborted();
-      if (names.every((n) => isTerminal(ex.phaseAt(ex.index(n) as number)))) break;
-      await new Promise((r) => setTimeout(r, 250));
+    try {
+      await waitFor(`${names.length} executions to reach a terminal phase`, timeoutMs, () => {
+        const open = names.filter((n) => !isTerminal(ex.phaseAt(ex.index(n) as number)));
+        return open.length === 0 ? true : notYet(`${open.length} not terminal, e.g. ${open[0]} ${ex.phaseAt(ex.index(open[0] as string) as number)}`);
+      }, { where: "FlyteAdmin's model (propeller's events)", intervalMs: 250, signal });
+    } catch (err) {
+      if (!(err instanceof WaitTimeout)) throw err;
+      this.log(err.message);
     }
     return phases();
   }

@@ -10,6 +10,7 @@ import type { HttpKubeClient } from '../backends/kube-client.ts';
 import { KubeApiError, type KubeObject } from '../backends/types.ts';
 import { freePort } from '../util/net.ts';
 import { logTail, startProcess, type ManagedProcess } from '../util/process.ts';
+import { notYet, waitFor, WaitTimeout } from '../util/wait.ts';
 import { propellerLaunchConfig, type Override, type PropellerChartInput, type PropellerLaunchConfig } from './config.ts';
 
 /** The cluster as propeller sees it from inside: the API server itself, its CA and an admin client for setup. */
@@ -36,10 +37,6 @@ export interface PropellerOptions {
 }
 
 const TOKEN_SECRET = 'flytepropeller-flyte-mc-token';
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
 
 export class Propeller {
   readonly opts: PropellerOptions;
@@ -93,14 +90,17 @@ export class Propeller {
     } catch (err) {
       if (!(err instanceof KubeApiError && err.status === 409)) throw err;
     }
-    const deadline = Date.now() + 30_000;
-    while (Date.now() < deadline) {
-      const s = await admin.get({ apiVersion: 'v1', kind: 'Secret', name: TOKEN_SECRET, namespace }).catch(() => undefined);
-      const token = (s?.data as Record<string, string> | undefined)?.token;
-      if (token) return Buffer.from(token, 'base64').toString('utf8');
-      await sleep(200);
-    }
-    throw new Error(`the token controller did not fill ${namespace}/${TOKEN_SECRET} for ServiceAccount ${serviceAccount} (does the chart's ServiceAccount exist?)`);
+    return waitFor(`the token controller to fill ${namespace}/${TOKEN_SECRET} for ServiceAccount ${serviceAccount}`, 30_000, async () => {
+      let s: KubeObject;
+      try {
+        s = await admin.get({ apiVersion: 'v1', kind: 'Secret', name: TOKEN_SECRET, namespace });
+      } catch (err) {
+        return notYet(`cannot read the Secret: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      const token = (s.data as Record<string, string> | undefined)?.token;
+      // The controller fills it only for a ServiceAccount that exists: the chart must have rendered one.
+      return token ? Buffer.from(token, 'base64').toString('utf8') : notYet(`no token yet (does the chart's ServiceAccount ${namespace}/${serviceAccount} exist?)`);
+    }, { where: this.opts.host.spec.name, intervalMs: 200 });
   }
 
   private async writeFiles(): Promise<PropellerLaunchConfig> {
@@ -154,19 +154,23 @@ export class Propeller {
       cwd: this.opts.dir,
       env: { ...process.env, ...cfg.env, FLYTE_MC_PARENT_PID: String(process.pid) },
     });
-    const deadline = t0 + (this.opts.readyTimeoutMs ?? 60_000);
-    while (Date.now() < deadline) {
-      if (!this.proc.running) throw new Error(`flytepropeller of ${this.opts.host.spec.name} exited during start-up; last log lines:\n${logTail(this.logFile)}`);
-      const ok = await fetch(`http://127.0.0.1:${this.profPort}/healthcheck`).then((r) => r.ok, () => false);
-      if (ok) {
-        this.readyMs = Date.now() - t0;
-        this.log(`ready after ${(this.readyMs / 1000).toFixed(1)}s (pid ${this.proc.pid})`);
-        return;
-      }
-      await sleep(100);
+    const proc = this.proc;
+    const url = `http://127.0.0.1:${this.profPort}/healthcheck`;
+    try {
+      await waitFor(`flytepropeller to answer ${url}`, this.opts.readyTimeoutMs ?? 60_000, async () => {
+        if (!proc.running) throw new Error(`flytepropeller of ${this.opts.host.spec.name} exited during start-up; last log lines:\n${logTail(this.logFile)}`);
+        return fetch(url).then(
+          (r) => (r.ok ? true : notYet(`HTTP ${r.status}`)),
+          (err: unknown) => notYet(err instanceof Error ? err.message : String(err)),
+        );
+      }, { where: this.opts.host.spec.name, intervalMs: 100 });
+    } catch (err) {
+      if (!(err instanceof WaitTimeout)) throw err;
+      await proc.kill();
+      throw new Error(`${err.message}; last log lines:\n${logTail(this.logFile)}`);
     }
-    await this.proc.kill();
-    throw new Error(`flytepropeller of ${this.opts.host.spec.name} not healthy within ${this.opts.readyTimeoutMs ?? 60_000}ms; last log lines:\n${logTail(this.logFile)}`);
+    this.readyMs = Date.now() - t0;
+    this.log(`ready after ${(this.readyMs / 1000).toFixed(1)}s (pid ${proc.pid})`);
   }
 
   async stop(graceMs = 10_000): Promise<void> {

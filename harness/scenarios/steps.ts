@@ -17,6 +17,7 @@ import { ALPHA, gTest } from '../placement/stats.ts';
 import { expectedShares } from './expected-shares.ts';
 import type { ScenarioContext } from './context.ts';
 import type { World } from '../world.ts';
+import { backoff, notYet, waitFor } from '../util/wait.ts';
 
 const FW = { apiVersion: FLYTEWORKFLOW_API_VERSION, kind: 'FlyteWorkflow' };
 const NS = FLYTE_NAMESPACE;
@@ -51,21 +52,19 @@ function file(files: Map<string, string>, path: string): string {
   return f;
 }
 
+/** Polls for what a real API server does within moments (the sim at once): first after 5 ms, then at most every 500 ms. */
+const QUICK_BACKOFF = backoff(5, 500);
+
 /** helm install flyte-core-data in one data plane. */
 export async function installDataPlane(ctx: GuideTarget, name: string, timeoutMs = 60_000): Promise<void> {
   const k = ctx.world.dataPlane(name).admin();
   await ctx.world.installDataPlaneRelease(name, dataPlaneValues(ctx, name));
   // A real API server serves a new CRD after a moment (Established); helm's --wait would wait for it too.
-  const deadline = Date.now() + timeoutMs;
-  for (let delay = 5; ; delay = Math.min(delay * 2, 500)) {
-    try {
-      await k.list({ ...FW, namespace: NS });
-      return;
-    } catch (err) {
-      if (!(err instanceof KubeApiError && err.status === 404) || Date.now() > deadline) throw err;
-    }
-    await new Promise((r) => setTimeout(r, delay));
-  }
+  await waitFor('the FlyteWorkflow CRD to be served', timeoutMs, () =>
+    k.list({ ...FW, namespace: NS }).then(
+      () => true,
+      (err: unknown) => (err instanceof KubeApiError && err.status === 404 ? notYet(err.message) : Promise.reject(err)),
+    ), { where: name, intervalMs: QUICK_BACKOFF });
 }
 
 /** kubectl apply -f dataplanes/<name>/token-secret.yaml (in that data plane). */
@@ -78,14 +77,13 @@ export async function createTokenSecret(ctx: GuideTarget, name: string): Promise
 export async function readCredentials(ctx: GuideTarget, name: string, timeoutMs = 60_000): Promise<ClusterCredentials> {
   const secret = parseYaml(file(renderFiles(ctx), `dataplanes/${name}/token-secret.yaml`)) as KubeObject;
   const ref = { apiVersion: 'v1', kind: 'Secret', namespace: secret.metadata.namespace, name: secret.metadata.name };
-  const deadline = Date.now() + timeoutMs;
-  for (let delay = 5; ; delay = Math.min(delay * 2, 500)) {
+  return waitFor(`the token controller to fill ${ref.namespace}/${ref.name}`, timeoutMs, async () => {
     const s = await ctx.world.dataPlane(name).admin().get(ref).catch((e: unknown) => (e instanceof KubeApiError && e.status === 404 ? undefined : Promise.reject(e)));
-    const d = (s?.data ?? {}) as Record<string, string>;
+    if (!s) return notYet('the Secret does not exist');
+    const d = (s.data ?? {}) as Record<string, string>;
     if (d.token && d['ca.crt']) return { token: Buffer.from(d.token, 'base64').toString(), caCert: Buffer.from(d['ca.crt'], 'base64').toString() };
-    if (Date.now() > deadline) throw new Error(`timed out waiting for the token controller to fill ${ref.namespace}/${ref.name} in ${name}`);
-    await new Promise((r) => setTimeout(r, delay));
-  }
+    return notYet(`the Secret has no ${d.token ? 'ca.crt' : 'token'} yet`);
+  }, { where: name, intervalMs: QUICK_BACKOFF });
 }
 
 /** kubectl apply -f controlplane/cluster-credentials.yaml (in the control plane). */

@@ -14,10 +14,18 @@ export const notYet = (reason: string): NotYet => new NotYet(reason);
 export interface WaitOptions {
   /** Where the thing is awaited (a cluster, an address), for the message. */
   where?: string;
-  /** Pause between probes. @defaultValue 200 */
-  intervalMs?: number;
+  /** Pause between probes; a function gets the number of probes made so far (1, 2, …), for a backoff. @defaultValue 200 */
+  intervalMs?: number | ((probes: number) => number);
   signal?: AbortSignal;
+  /**
+   * Waits out the pauses instead of a timer, e.g. World.elapse so a virtual clock moves. The timeout then counts
+   * the pauses asked of it, not the wall clock: a virtual clock returns at once and the wall clock would not move.
+   */
+  sleep?: (ms: number) => Promise<void>;
 }
+
+/** Pauses that double from `firstMs` up to `maxMs`: quick when the thing is nearly there, few probes when not. */
+export const backoff = (firstMs: number, maxMs: number) => (probes: number): number => Math.min(firstMs * 2 ** (probes - 1), maxMs);
 
 export class WaitTimeout extends Error {
   constructor(what: string, timeoutMs: number, opts: WaitOptions, last: string | undefined) {
@@ -59,14 +67,22 @@ export async function waitFor<T>(
   probe: () => Promise<T | NotYet | undefined> | T | NotYet | undefined,
   opts: WaitOptions = {},
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
+  const start = Date.now();
+  let slept = 0;
+  const elapsed = () => (opts.sleep ? slept : Date.now() - start);
   let last: string | undefined;
-  for (;;) {
+  for (let probes = 1; ; probes++) {
     opts.signal?.throwIfAborted();
     const r = await probe();
     if (r instanceof NotYet) last = r.reason;
     else if (r !== undefined) return r;
-    if (Date.now() >= deadline) throw new WaitTimeout(what, timeoutMs, opts, last);
-    await sleep(Math.min(opts.intervalMs ?? 200, Math.max(0, deadline - Date.now())), opts.signal);
+    const left = timeoutMs - elapsed();
+    if (left <= 0) throw new WaitTimeout(what, timeoutMs, opts, last);
+    const interval = opts.intervalMs ?? 200;
+    const pause = Math.min(typeof interval === 'function' ? interval(probes) : interval, left);
+    if (opts.sleep) {
+      await opts.sleep(pause);
+      slept += pause;
+    } else await sleep(pause, opts.signal);
   }
 }

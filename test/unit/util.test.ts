@@ -8,7 +8,7 @@ import { dnsName } from '../../harness/util/names.ts';
 import { freePort } from '../../harness/util/net.ts';
 import { parsesAsPem } from '../../harness/util/pem.ts';
 import { runToCompletion, startProcess } from '../../harness/util/process.ts';
-import { notYet, waitFor, WaitTimeout } from '../../harness/util/wait.ts';
+import { backoff, notYet, waitFor, WaitTimeout } from '../../harness/util/wait.ts';
 
 describe('waitFor', () => {
   it('returns the first value the probe yields', async () => {
@@ -31,6 +31,24 @@ describe('waitFor', () => {
     setTimeout(() => ac.abort(new Error('interrupted')), 20);
     await expect(waitFor('y', 10_000, () => undefined, { signal: ac.signal, intervalMs: 5 })).rejects.toThrow('interrupted');
     expect(Date.now() - t0).toBeLessThan(5_000);
+  });
+
+  it('with a sleeper (a virtual clock), the timeout counts the pauses asked of it, not the wall clock', async () => {
+    const pauses: number[] = [];
+    let probes = 0;
+    const err = await waitFor('the FlyteWorkflow objects', 30_000, () => notYet(`probe ${++probes}`), {
+      intervalMs: 500,
+      sleep: async (ms) => void pauses.push(ms),
+    }).catch((e: unknown) => e);
+    expect((err as Error).message).toBe('timed out after 30 s waiting for the FlyteWorkflow objects; last: probe 61');
+    expect(pauses.length).toBe(60);
+    expect(pauses.every((ms) => ms === 500)).toBe(true);
+  });
+
+  it('takes the pause from a function of the probes made, e.g. a backoff capped at the time left', async () => {
+    const pauses: number[] = [];
+    await waitFor('a slow thing', 1_000, () => notYet('no'), { intervalMs: backoff(5, 500), sleep: async (ms) => void pauses.push(ms) }).catch(() => undefined);
+    expect(pauses).toEqual([5, 10, 20, 40, 80, 160, 320, 365]);
   });
 });
 

@@ -1,7 +1,7 @@
 import { drawForName, type ClusterSelector } from '../../placement/index.ts';
 import { namePattern } from '../../placement/names.ts';
 import { intFlag, parseFlags, requireFlag, type Command } from '../command.ts';
-import { loadSelector } from './place.ts';
+import { loadSelector } from '../topology-input.ts';
 
 export interface LabelDiff {
   /** The request label; "" stands for executions with no label (default label, then all enabled clusters). */

@@ -3,7 +3,7 @@ import { indexForName, type ListExplanation } from '../../placement/index.ts';
 import { namePattern } from '../../placement/names.ts';
 import { gTest, type GTestResult } from '../../placement/stats.ts';
 import { intFlag, parseFlags, requireFlag, type Command } from '../command.ts';
-import { loadSelector } from './place.ts';
+import { loadSelector } from '../topology-input.ts';
 
 export interface DistributionRow {
   cluster: string;

@@ -3,34 +3,9 @@ import type { Readable } from 'node:stream';
 import { AdminError } from '../../admin/attributes.ts';
 import { validateExecutionName } from '../../admin/model.ts';
 import { InputError, UsageError, type InputLocation } from '../../errors.ts';
-import {
-  ClusterSelector,
-  PlacementError,
-  WeightedListCache,
-  clustersConfigFromTopology,
-  drawForName,
-  indexForName,
-  inMemoryLabelResolver,
-  labelRowsFromTopology,
-  type ExecutionClusterLabelResolver,
-  type PlacementRequest,
-  type WeightedItem,
-} from '../../placement/index.ts';
-import { loadTopology, type Topology } from '../../topology/index.ts';
+import { PlacementError, WeightedListCache, drawForName, indexForName, type PlacementRequest, type WeightedItem } from '../../placement/index.ts';
 import { parseFlags, type Command, type Io } from '../command.ts';
-
-/** A topology with FlyteAdmin's selector built from it; a config admin would refuse is an InputError on the file. */
-export async function loadSelector(file: string): Promise<{ topology: Topology; selector: ClusterSelector; resolver: ExecutionClusterLabelResolver }> {
-  const topology = await loadTopology(file);
-  let selector: ClusterSelector;
-  try {
-    selector = ClusterSelector.fromConfig(clustersConfigFromTopology(topology));
-  } catch (err) {
-    if (err instanceof PlacementError) throw new InputError(`FlyteAdmin would refuse to start: ${err.message}`, { file });
-    throw err;
-  }
-  return { topology, selector, resolver: inMemoryLabelResolver(labelRowsFromTopology(topology)) };
-}
+import { loadSelector } from '../topology-input.ts';
 
 async function readInput(file: string): Promise<string> {
   if (file !== '-') return readFile(file, 'utf8');

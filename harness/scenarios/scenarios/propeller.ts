@@ -11,6 +11,7 @@ import { localPath } from '../../propeller/pods.ts';
 import { core } from '../../flyte/idl.ts';
 import { FLYTEWORKFLOW_API_VERSION } from '../../constants.ts';
 import type { Phase } from '../../admin/executions.ts';
+import { notYet, waitFor, WaitTimeout } from '../../util/wait.ts';
 import type { Scenario, ScenarioContext } from '../context.ts';
 import { deployGuide, renderFiles, workloadPhase } from '../steps.ts';
 import { addDataPlaneDay2 } from './day2.ts';
@@ -65,6 +66,17 @@ function countPhases(ctx: ScenarioContext, from: number, to: number): Record<Pha
   return out;
 }
 
+/** A wait's timeout as a value, so the scenario reports it as an expectation rather than an internal failure. */
+async function timeoutOf(wait: Promise<unknown>): Promise<WaitTimeout | undefined> {
+  try {
+    await wait;
+    return undefined;
+  } catch (err) {
+    if (err instanceof WaitTimeout) return err;
+    throw err;
+  }
+}
+
 function namesOf(ctx: ScenarioContext, from: number, to: number): string[] {
   const out: string[] = [];
   for (let i = from; i < to; i++) out.push(ctx.world.admin.executions.nameAt(i));
@@ -94,7 +106,15 @@ async function checkOnRecordedPlane(ctx: ScenarioContext, from: number, to: numb
     }
     return misplaced === 0 && notSucceeded === 0;
   };
-  for (let tries = 0; !(await count()) && tries < 60; tries++) await ctx.world.elapse(500);
+  // World.elapse between the probes, so the 30 s are cluster time on a backend with a virtual clock.
+  const probe = async () => ((await count()) ? true : notYet(`${misplaced} missing from the recorded data plane, ${notSucceeded} not Succeeded`));
+  const late = await timeoutOf(waitFor(`every FlyteWorkflow of ${to - from} executions to be Succeeded`, 30_000, probe, {
+    where: 'the data planes the model recorded',
+    intervalMs: 500,
+    sleep: (ms) => ctx.world.elapse(ms),
+    signal: ctx.opts.signal,
+  }));
+  if (late) ctx.log(late.message);
   ctx.expect(misplaced === 0, `${misplaced} executions have no FlyteWorkflow on the data plane the model recorded`);
   ctx.expect(notSucceeded === 0, `${notSucceeded} FlyteWorkflow objects are not Succeeded in their data plane (after 30 s)`);
 }
@@ -169,10 +189,12 @@ export const propellerDay2: Scenario = {
     const before = await ctx.step(`Run workflows before day 2 (${half}, 90 s tasks)`, () => workloadPhase(ctx, 'before day 2', half));
     const beforeNames = namesOf(ctx, before.from, before.to);
     await ctx.step('Wait until the first executions are RUNNING', async () => {
-      const deadline = Date.now() + 180_000;
-      while (Date.now() < deadline && countPhases(ctx, before.from, before.to).RUNNING < before.to - before.from) await new Promise((r) => setTimeout(r, 250));
-      const c = countPhases(ctx, before.from, before.to);
-      ctx.require(c.RUNNING === before.to - before.from, `only ${c.RUNNING} of ${before.to - before.from} executions are RUNNING (${JSON.stringify(c)})`);
+      const n = before.to - before.from;
+      const late = await timeoutOf(waitFor(`all ${n} executions to be RUNNING`, 180_000, () => {
+        const c = countPhases(ctx, before.from, before.to);
+        return c.RUNNING === n ? true : notYet(`${c.RUNNING} of ${n} RUNNING ${JSON.stringify(c)}`);
+      }, { where: "FlyteAdmin's model", intervalMs: 250, signal: ctx.opts.signal }));
+      ctx.require(late === undefined, late?.message ?? '');
     });
     const name = `dataplane_${ctx.topology.dataPlanes.length + 1}`;
     await addDataPlaneDay2(ctx, name);
@@ -229,9 +251,10 @@ export const propellerIssue1929: Scenario = {
     const fleet = await deployWithPropeller(ctx, { extraValues: 'configmap:\n  core:\n    propeller:\n      cluster-id: not-a-cluster-name\n' });
     const r = await ctx.step(`Execute workflows (${ctx.opts.executions})`, () => workloadPhase(ctx, 'wrong cluster-id', ctx.opts.executions));
     await ctx.step('Wait for the events', async () => {
-      const deadline = Date.now() + 60_000;
       const rejected = () => fleet.server.ledger.tally.rejected.get('workflow:incompatibleCluster') ?? 0;
-      while (Date.now() < deadline && rejected() < r.to - r.from) await new Promise((res) => setTimeout(res, 250));
+      const late = await timeoutOf(waitFor(`an IncompatibleCluster rejection for each of ${r.to - r.from} executions`, 60_000, () =>
+        rejected() >= r.to - r.from ? true : notYet(`${rejected()} rejected so far`), { where: "FlyteAdmin's event API", intervalMs: 250, signal: ctx.opts.signal }));
+      if (late) ctx.log(late.message);
       const c = countPhases(ctx, r.from, r.to);
       ctx.log(`phases: ${JSON.stringify(c)}; events accepted ${JSON.stringify(fleet.server.ledger.tally.accepted)}, rejected ${JSON.stringify(Object.fromEntries(fleet.server.ledger.tally.rejected))}`);
       ctx.expect(rejected() >= r.to - r.from, `expected an IncompatibleCluster rejection for each of ${r.to - r.from} executions, got ${rejected()}`);
