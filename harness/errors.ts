@@ -64,3 +64,9 @@ export function wrap(err: unknown, what: string): Error {
   if (err instanceof InputError) return err;
   return new Error(`failed to ${what}: ${errorMessage(err)}`, { cause: err });
 }
+
+/** The InputError for a file that cannot be read, naming it: not found, a directory, or the system's code. */
+export function unreadableFile(err: unknown, file: string): InputError {
+  const code = (err as NodeJS.ErrnoException).code;
+  return new InputError(code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory; give a file' : `cannot read file (${code ?? (err as Error).message ?? 'error'})`, { file });
+}

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { chmod, lstat, mkdir, mkdtemp, open, readdir, readFile, realpath, rename, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve, sep } from 'node:path';
-import { InputError } from './errors.ts';
+import { InputError, unreadableFile } from './errors.ts';
 
 /** One file of a rendered tree. `secret` files are written 0600 and never echoed. */
 export interface OutputFile {
@@ -399,4 +399,13 @@ export function makeSecretDir(prefix: string): { path: string; remove: () => voi
       secretDirs.delete(path);
     },
   };
+}
+
+/** A user's input file as text; a file that cannot be read is an InputError naming it. */
+export async function readInputFile(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    throw unreadableFile(err, file);
+  }
 }

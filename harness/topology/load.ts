@@ -1,8 +1,8 @@
 // Reads flyte-mc.yaml into a validated Topology. Every problem becomes one InputError naming file, field and line.
-import { readFile } from 'node:fs/promises';
 import { LineCounter, parseDocument, isMap, isScalar, visit, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { InputError } from '../errors.ts';
+import { readInputFile } from '../fsutil.ts';
 import { TopologySchema, type Topology } from './schema.ts';
 
 export type PathSegment = string | number;
@@ -142,14 +142,7 @@ export function parseTopology(text: string, file = 'flyte-mc.yaml'): Topology {
 }
 
 export async function loadTopology(file: string): Promise<Topology> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(code === 'ENOENT' ? 'file not found' : `cannot read file (${code ?? 'error'})`, { file });
-  }
-  return parseTopology(text, file);
+  return parseTopology(await readInputFile(file), file);
 }
 
 /** Cluster names must be unique: backends, credentials keys and the executions table are keyed by them. */

@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { InputError, UsageError } from '../../errors.ts';
+import { UsageError } from '../../errors.ts';
+import { readInputFile } from '../../fsutil.ts';
 import { parseFlags, type Command } from '../command.ts';
 
 const USAGE = `Usage: flyte-mc inspect --values FILE [--values FILE...] [--chart REF] [--release controlplane|dataplane]
@@ -37,12 +37,7 @@ export const inspectCommand: Command = {
     if (files.length === 0) throw new UsageError('missing required flag --values');
     const valuesFiles = await Promise.all(
       files.map(async (name) => {
-        try {
-          return { name, content: await readFile(name, 'utf8') };
-        } catch (err) {
-          const code = (err as NodeJS.ErrnoException).code;
-          throw new InputError(code === 'ENOENT' ? 'file not found' : `cannot read file (${code ?? 'error'})`, { file: name });
-        }
+        return { name, content: await readInputFile(name) };
       }),
     );
     const { resolveFlyteChart } = await import('../../helm/flyte-chart.ts');

@@ -1,4 +1,5 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
+import { readInputFile } from '../../fsutil.ts';
 import { join } from 'node:path';
 import { InputError, UsageError } from '../../errors.ts';
 import { countBySeverity, formatJson, formatText, lintArtifacts, lintTopology, rules, SEVERITY_POLICY, type ArtifactFile, type Finding, type Severity } from '../../lint/index.ts';
@@ -37,13 +38,7 @@ const LEVELS: readonly Severity[] = ['info', 'warning', 'error'];
 const KIND_FLAGS = '--topology/--values/--secret/--ecl/--trust-policy/--dataplane-values/--manifests';
 
 async function readArtifact(path: string, kind?: ArtifactFile['kind'], cluster?: string): Promise<ArtifactFile> {
-  let content: string;
-  try {
-    content = await readFile(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory; give a file' : `cannot read file (${code ?? 'error'})`, { file: path });
-  }
+  const content = await readInputFile(path);
   const f: ArtifactFile = { path, content };
   if (kind) f.kind = kind;
   if (cluster) f.cluster = cluster;

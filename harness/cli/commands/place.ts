@@ -2,7 +2,7 @@ import { open, readFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { AdminError } from '../../admin/attributes.ts';
 import { validateExecutionName } from '../../admin/model.ts';
-import { InputError, UsageError, type InputLocation } from '../../errors.ts';
+import { InputError, UsageError, unreadableFile, type InputLocation } from '../../errors.ts';
 import { PlacementError, WeightedListCache, drawForName, indexForName, type PlacementRequest, type WeightedItem } from '../../placement/index.ts';
 import { parseFlags, type Command, type Io } from '../command.ts';
 import { loadSelector } from '../topology-input.ts';
@@ -95,8 +95,7 @@ async function openNames(file: string): Promise<Readable> {
     return handle.createReadStream({ highWaterMark: BLOCK });
   } catch (err) {
     if (err instanceof InputError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(code === 'ENOENT' ? 'file not found' : `cannot read file (${code ?? (err as Error).message})`, { file });
+    throw unreadableFile(err, file);
   }
 }
 
@@ -190,8 +189,8 @@ characters); any other, or an empty one, is refused with its line (or argument) 
         throw new UsageError('--batch takes no other flags or names');
       }
       const file = values.batch === '-' ? '<stdin>' : values.batch;
-      const text = await readInput(values.batch).catch((err: NodeJS.ErrnoException) => {
-        throw new InputError(err.code === 'ENOENT' ? 'file not found' : `cannot read file (${err.code ?? err.message})`, { file });
+      const text = await readInput(values.batch).catch((err: unknown) => {
+        throw unreadableFile(err, file);
       });
       io.stdout(`${JSON.stringify(placeBatch(parseBatch(text, file)))}\n`);
       return 0;

@@ -1,19 +1,12 @@
-import { readFile } from 'node:fs/promises';
 import { InputError } from '../../errors.ts';
-import { checkOutputTarget, readTree, writeTreeAtomic, type OutputFile } from '../../fsutil.ts';
+import { checkOutputTarget, readInputFile, readTree, writeTreeAtomic, type OutputFile } from '../../fsutil.ts';
 import { render, type ClusterCredentials } from '../../render/index.ts';
 import { loadTopology, parseJson, type Topology } from '../../topology/index.ts';
 import { parseFlags, requireFlag, type Command } from '../command.ts';
 
 /** Reads `{ "<cluster>": { "token": "...", "caCert": "-----BEGIN..." } }` keyed by data planes; never echoes the values. */
 async function readCredentials(file: string, t: Topology): Promise<Record<string, ClusterCredentials>> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(code === 'ENOENT' ? 'file not found' : `cannot read file (${code ?? 'error'})`, { file });
-  }
+  const text = await readInputFile(file);
   const raw = parseJson(text, file);
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new InputError('must be an object keyed by data plane name', { file, line: 1 });
   const names = t.dataPlanes.map((d) => d.name);
