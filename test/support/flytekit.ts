@@ -19,6 +19,9 @@ export async function flytekitPython(): Promise<string | undefined> {
   }
 }
 
+/** No __pycache__ in the checkout (pyflyte imports drive.py to register it). */
+const PY_ENV = { ...process.env, PYTHONDONTWRITEBYTECODE: '1' };
+
 export const FLYTEKIT_MISSING = 'the flytekit venv is not made (scripts/setup.d/65-flytekit.sh)';
 
 export interface UpInfo {
@@ -94,7 +97,7 @@ export class RunningUp {
 /** Runs drive.py's operations against the session; one result object per operation. */
 export function drive(python: string, config: string, ops: readonly Record<string, unknown>[], timeoutMs = 600_000): Promise<Record<string, unknown>[]> {
   return new Promise((resolve, reject) => {
-    const child = spawn(python, [join(ROOT, 'test', 'flytekit', 'drive.py'), config], { cwd: join(ROOT, 'test', 'flytekit'), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(python, [join(ROOT, 'test', 'flytekit', 'drive.py'), config], { cwd: join(ROOT, 'test', 'flytekit'), env: PY_ENV, stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     const t = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
@@ -112,7 +115,7 @@ export function drive(python: string, config: string, ops: readonly Record<strin
 /** `pyflyte --config CFG run --remote ARGS` in test/flytekit; resolves with the execution name it printed. */
 export function pyflyteRun(python: string, config: string, args: readonly string[], timeoutMs = 300_000): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(join(python, '..', 'pyflyte'), ['--config', config, 'run', '--remote', ...args], { cwd: join(ROOT, 'test', 'flytekit'), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(join(python, '..', 'pyflyte'), ['--config', config, 'run', '--remote', ...args], { cwd: join(ROOT, 'test', 'flytekit'), env: PY_ENV, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     const t = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));

@@ -20,7 +20,7 @@ const ECL = admin.MatchableResource.EXECUTION_CLUSTER_LABEL;
 export const IMPLEMENTED = [
   'CreateTask', 'GetTask', 'ListTasks', 'ListTaskIds',
   'CreateWorkflow', 'GetWorkflow', 'ListWorkflows', 'ListWorkflowIds',
-  'CreateLaunchPlan', 'GetLaunchPlan', 'GetActiveLaunchPlan', 'ListLaunchPlans', 'ListLaunchPlanIds', 'UpdateLaunchPlan',
+  'CreateLaunchPlan', 'GetLaunchPlan', 'GetActiveLaunchPlan', 'ListActiveLaunchPlans', 'ListLaunchPlans', 'ListLaunchPlanIds', 'UpdateLaunchPlan',
   'RegisterProject', 'GetProject', 'ListProjects', 'GetDomains',
   'CreateExecution', 'GetExecution', 'ListExecutions', 'TerminateExecution', 'RelaunchExecution', 'RecoverExecution',
   'UpdateProjectDomainAttributes', 'GetProjectDomainAttributes', 'DeleteProjectDomainAttributes',
@@ -113,6 +113,13 @@ export function registerAdminService(server: AdminGrpcServer, o: AdminServiceOpt
   unary('GetActiveLaunchPlan', admin.ActiveLaunchPlanRequest, admin.LaunchPlan, (r) => registry.launchPlanMessage(registry.activeLaunchPlan(r.id)));
   unary('ListLaunchPlans', admin.ResourceListRequest, admin.LaunchPlanList, (r) => {
     const page = paginate(named([...registry.launchPlans.values()], r), r);
+    return { launchPlans: page.items.map((lp) => registry.launchPlanMessage(lp)), token: page.token };
+  });
+  unary('ListActiveLaunchPlans', admin.ActiveLaunchPlanListRequest, admin.LaunchPlanList, (r) => {
+    if (!r.project) throw new AdminError('InvalidArgument', 'missing project');
+    if (!r.domain) throw new AdminError('InvalidArgument', 'missing domain');
+    const active = [...registry.launchPlans.values()].filter((lp) => lp.state === admin.LaunchPlanState.ACTIVE && lp.id.project === r.project && lp.id.domain === r.domain);
+    const page = paginate(active, r);
     return { launchPlans: page.items.map((lp) => registry.launchPlanMessage(lp)), token: page.token };
   });
   unary('ListLaunchPlanIds', admin.NamedEntityIdentifierListRequest, admin.NamedEntityIdentifierList, (r) => namedIds([...registry.launchPlans.values()], r));

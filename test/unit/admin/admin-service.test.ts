@@ -144,6 +144,8 @@ describe.skipIf(noCompiler)('registration compiled by propeller', () => {
     expect(await code(client.service.getActiveLaunchPlan({ id: { project: 'team1', domain: 'development', name: 'mod.wf' } }))).toMatchObject({ code: 'NOT_FOUND' });
     await client.service.updateLaunchPlan({ id: lpId, state: admin.LaunchPlanState.ACTIVE });
     expect((await client.service.getActiveLaunchPlan({ id: { project: 'team1', domain: 'development', name: 'mod.wf' } })).id?.version).toBe('v1');
+    const active = await client.service.listActiveLaunchPlans({ project: 'team1', domain: 'development', limit: 10 });
+    expect(active.launchPlans.map((l) => l.id?.name)).toEqual(['mod.wf']);
 
     expect(await code(client.service.createExecution({ project: 'team1', domain: 'development', spec: { launchPlan: lpId }, inputs: { literals: { y: { scalar: { primitive: { integer: int(1) } } } } } }))).toMatchObject({ code: 'INVALID_ARGUMENT', details: 'invalid input y' });
     const created = await client.service.createExecution({ project: 'team1', domain: 'development', name: 'exec-one', spec: { launchPlan: lpId, executionClusterLabel: { value: 'label2' } } });
