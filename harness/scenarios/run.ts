@@ -44,7 +44,8 @@ export async function runScenario(scenario: Scenario, opts: ScenarioOptions & { 
   return result;
 }
 
-function summarise(scenario: Scenario, opts: ScenarioOptions, ctx: ScenarioContext | undefined, error: string | undefined, ms: number): ScenarioResult {
+/** The ScenarioResult of a context (steps, executions by cluster and label, distribution, violations). */
+export function summarise(scenario: Scenario, opts: ScenarioOptions, ctx: ScenarioContext | undefined, error: string | undefined, ms: number): ScenarioResult {
   const byCluster: Record<string, number> = {};
   const byLabel: Record<string, Record<string, number>> = {};
   let failed = 0;

@@ -20,7 +20,9 @@ import { findFlytePropeller, FLYTEPROPELLER_MISSING } from '../propeller/binary.
 import type { PropellerFleet } from '../propeller/fleet.ts';
 import type { Topology } from '../topology/index.ts';
 import { ScenarioContext, type Scenario, type ScenarioOptions } from './context.ts';
-import { deployGuide } from './steps.ts';
+import { deployGuide, measureDistribution } from './steps.ts';
+import { summarise } from './run.ts';
+import type { ScenarioResult } from './context.ts';
 import { addDataPlaneDay2 } from './scenarios/day2.ts';
 import { deployWithPropeller } from './scenarios/propeller.ts';
 
@@ -45,7 +47,7 @@ export interface UpFiles {
 const upScenario: Scenario = {
   name: 'up',
   summary: 'the guide deployed and left running for real Flyte clients',
-  expectations: [],
+  expectations: ["executions the session's clients create land on clusters in the configured shares (G-test, α = 1e-6)"],
   // Not run as a scenario: UpSession drives the same context and steps itself.
   async run() {},
 };
@@ -60,6 +62,7 @@ export class UpSession {
   readonly readyMs: number;
   /** Why registration cannot compile (propeller's compiler is not built), or undefined when it can. */
   readonly registrationUnavailable: string | undefined;
+  private readonly startedAt = performance.now();
 
   private constructor(ctx: ScenarioContext, server: AdminGrpcServer, fleet: PropellerFleet | undefined, files: UpFiles, cleanup: CleanupStack, readyMs: number, registrationUnavailable: string | undefined) {
     this.ctx = ctx;
@@ -117,6 +120,8 @@ export class UpSession {
         cleanup.defer('stop the admin gRPC server', () => server.stop());
       }
       const files = await writeFiles(ctx, server.address, cleanup);
+      // Executions clients create from now on count for the session's report, split at each day-2 change.
+      ctx.phase('clients');
       return new UpSession(ctx, server, fleet, files, cleanup, performance.now() - t0, compiler ? undefined : FLYTEPROPELLER_MISSING);
     } catch (err) {
       await cleanup.run();
@@ -130,7 +135,20 @@ export class UpSession {
     const label = await addDataPlaneDay2(this.ctx, name);
     if (this.fleet) await this.ctx.step(`Add another Kubernetes cluster: flytepropeller on ${name}`, () => this.fleet?.addPlane(name));
     await refreshFiles(this.ctx, this.files);
+    this.ctx.phase(`clients after ${name}`);
     return { name, label };
+  }
+
+  /**
+   * What the session's clients did, as a scenario result: executions per cluster and label, and per phase (split at
+   * each day-2 change) the observed shares against the configured weights with a G-test.
+   */
+  result(): ScenarioResult {
+    const ctx = this.ctx;
+    const size = ctx.world.admin.executions.size;
+    ctx.distribution.length = 0;
+    for (const p of ctx.phases) if (Math.min(p.to, size) > p.from) measureDistribution(ctx, p.name, p.from, Math.min(p.to, size));
+    return summarise(upScenario, ctx.opts, ctx, undefined, performance.now() - this.startedAt);
   }
 
   async close(): Promise<void> {

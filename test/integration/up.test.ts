@@ -8,9 +8,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { AdminClient } from '../../harness/tiers/real-admin/client.ts';
+import { registerWorkflow } from '../support/admin-client.ts';
 import { RunningUp } from '../support/flytekit.ts';
+import { skipTier } from '../support/prereq.ts';
+import { findFlytePropeller } from '../../harness/propeller/binary.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
+const noCompiler = skipTier('flytepropeller admin-compiler', (await findFlytePropeller()) ? undefined : 'flytepropeller is not built (scripts/setup.d/55-flytepropeller.sh)');
 let tmp = '';
 
 afterEach(async () => {
@@ -76,6 +81,24 @@ describe('flyte-mc up cleans up', () => {
     expect(await gone).not.toBeNull();
     expect(readdirSync(tmp)).toEqual([]);
   }, 240_000);
+
+  it.skipIf(noCompiler)('--report: on Ctrl-C it writes where the clients\' executions landed, with the shares against the weights', async () => {
+    const env = await privateTmp();
+    const report = join(tmp, 'report');
+    const up = await RunningUp.start(['--chart-model', '--quiet', '--report', report], 120_000, env);
+    const client = new AdminClient(up.info.endpoint, { timeoutMs: 10_000 });
+    try {
+      const lp = await registerWorkflow(client, 'team1', 'staging', 'wf');
+      for (let i = 0; i < 60; i++) await client.service.createExecution({ project: 'team1', domain: 'staging', spec: { launchPlan: lp } });
+    } finally {
+      client.close();
+    }
+    expect(await up.stop('SIGINT')).toBe(0);
+    const json = JSON.parse(readFileSync(join(report, 'report.json'), 'utf8')) as { scenarios: { scenario: string; passed: boolean; executions: { total: number } }[] };
+    expect(json.scenarios[0]).toMatchObject({ scenario: 'up', passed: true, executions: { total: 60 } });
+    expect(readFileSync(join(report, 'report.html'), 'utf8')).toContain('<svg');
+    expect(readdirSync(tmp)).toEqual(['report']);
+  }, 180_000);
 
   it('on SIGTERM while it is still starting', async () => {
     const env = await privateTmp();

@@ -12,7 +12,6 @@ import { parse, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { memoryIo } from '../../harness/cli/command.ts';
 import { main } from '../../harness/cli/main.ts';
-import { core } from '../../harness/flyte/idl.ts';
 import { modelReleases } from '../../harness/helm/releases.ts';
 import { findFlytePropeller } from '../../harness/propeller/binary.ts';
 import { UpSession } from '../../harness/scenarios/up.ts';
@@ -20,30 +19,13 @@ import type { Topology } from '../../harness/topology/index.ts';
 import { AdminClient } from '../../harness/tiers/real-admin/client.ts';
 import { topologyArb } from '../support/arbitraries.ts';
 import { skipTier } from '../support/prereq.ts';
+import { registerWorkflow } from '../support/admin-client.ts';
 import { propertyParams } from '../support/seed.ts';
 
 const compiler = await findFlytePropeller();
 const skip = skipTier('flytepropeller admin-compiler', compiler ? undefined : 'flytepropeller is not built (scripts/setup.d/55-flytepropeller.sh)');
 
 const WF = 'mod.wf';
-const id = (resourceType: number, name: string) => ({ resourceType, project: 'team1', domain: 'development', name, version: 'v1' });
-
-/** One task and a one-node workflow with its launch plan, registered through the client (compiled by propeller). */
-async function registerWorkflow(client: AdminClient, domain: string): Promise<ReturnType<typeof id>> {
-  const at = <T extends { domain: string }>(x: T) => ({ ...x, domain });
-  const intVar = { type: { simple: core.SimpleType.INTEGER } };
-  const iface = { inputs: { variables: {} }, outputs: { variables: { o0: intVar } } };
-  const taskId = at(id(core.ResourceType.TASK, 'mod.t'));
-  await client.service.createTask({ id: taskId, spec: { template: { id: taskId, type: 'python-task', interface: iface, container: { image: 'img', args: ['run'] } } } });
-  const wfId = at(id(core.ResourceType.WORKFLOW, WF));
-  await client.service.createWorkflow({
-    id: wfId,
-    spec: { template: { id: wfId, interface: iface, nodes: [{ id: 'n0', taskNode: { referenceId: taskId } }], outputs: [{ var: 'o0', binding: { promise: { nodeId: 'n0', var: 'o0' } } }] } },
-  });
-  const lpId = at(id(core.ResourceType.LAUNCH_PLAN, WF));
-  await client.service.createLaunchPlan({ id: lpId, spec: { workflowId: wfId } });
-  return lpId;
-}
 
 interface Row {
   project: string;
@@ -105,7 +87,7 @@ describe.skipIf(skip)('AdminService placement equals `flyte-mc place` (property)
           }
           const client = new AdminClient(session.endpoint, { timeoutMs: 10_000 });
           try {
-            const lps = { development: await registerWorkflow(client, 'development'), staging: await registerWorkflow(client, 'staging') };
+            const lps = { development: await registerWorkflow(client, 'team1', 'development', WF), staging: await registerWorkflow(client, 'team1', 'staging', WF) };
             const applied: Row[] = [];
             for (const r of rows) {
               const m = { executionClusterLabel: { value: r.value } };

@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline';
 import { backendNames } from '../../backends/index.ts';
 import { UsageError } from '../../errors.ts';
+import { checkOutputTarget } from '../../fsutil.ts';
 import type { UpSession as Session } from '../../scenarios/up.ts';
 import { releasesFromFlags } from '../chart-option.ts';
 import { intFlag, parseFlags, type Command, type Io } from '../command.ts';
@@ -12,7 +13,7 @@ export const upCommand: Command = {
   summary: 'start a control plane and N data planes and serve FlyteAdmin\'s API to real clients (flytekit) until Ctrl-C',
   stopsOnInterrupt: true,
   usage: `Usage: flyte-mc up [--backend sim|process] [--dataplanes N | --topology FILE] [--port P]
-                   [--chart REF | --chart-model] [--seed S] [--json] [--quiet]
+                   [--chart REF | --chart-model] [--seed S] [--report DIR [--force]] [--json] [--quiet]
 
 Deploys the multicluster guide (as \`flyte-mc run guide\` does) and leaves it running: FlyteAdmin's model serves
 AdminService on 127.0.0.1 (insecure gRPC), registration compiled by flytepropeller's own compiler. On the process
@@ -31,6 +32,9 @@ Commands on stdin while it runs:
   --port P         admin endpoint port (default: a free one)
   --chart REF      the flyte-core chart (as for \`flyte-mc run\`); --chart-model: the built-in chart model
   --seed S         seed of generated execution names and simulated credentials (default 1)
+  --report DIR     when the session ends, write DIR/report.json and DIR/report.html: where the clients' executions
+                   landed against the configured weights, per day-2 phase, with charts (--force: replace files
+                   flyte-mc did not write)
   --json           print the endpoint and files as one JSON line when ready
   --quiet          no progress lines
 `,
@@ -43,6 +47,8 @@ Commands on stdin while it runs:
       chart: { type: 'string' },
       'chart-model': { type: 'boolean', default: false },
       seed: { type: 'string' },
+      report: { type: 'string' },
+      force: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
     });
@@ -55,6 +61,9 @@ Commands on stdin while it runs:
     const port = intFlag(values.port, 'port', 0, 0, 65535);
     const seed = intFlag(values.seed, 'seed', 1, 0, 2 ** 32 - 1);
     const log = values.quiet ? () => {} : (line: string) => io.stderr(`${line}\n`);
+    const { REPORT_FILES, writeReport } = await import('../../report/index.ts');
+    // Checked before anything starts: a report that cannot be written is bad input, not a lost session.
+    if (values.report !== undefined) await checkOutputTarget({ flag: '--report', path: values.report, kind: 'dir', willWrite: REPORT_FILES }, { force: values.force ?? false });
     const { loadTopology } = await import('../../topology/index.ts');
     const topology = values.topology !== undefined ? await loadTopology(values.topology) : undefined;
     const releases = await releasesFromFlags({ chart: values.chart, chartModel: values['chart-model'] }, (l) => io.stderr(`${l}\n`), log);
@@ -63,6 +72,13 @@ Commands on stdin while it runs:
     try {
       printReady(session, io, values.json ?? false, backend);
       await serve(session, io);
+      const { summaryTable } = await import('../../scenarios/index.ts');
+      const result = session.result();
+      if (!values.json) io.stdout(`\n${summaryTable([result])}`);
+      if (values.report !== undefined) {
+        const files = await writeReport(values.report, [result], { command: `flyte-mc up ${args.join(' ')}`.trim(), force: values.force ?? false });
+        io.stderr(`wrote ${files.join(', ')}\n`);
+      }
     } finally {
       io.stderr('flyte-mc up: stopping and cleaning up\n');
       await session.close();
