@@ -16,6 +16,10 @@ import { createProcessBackend } from '../../harness/backends/process/backend.ts'
 import { findFlytePropeller, FLYTEPROPELLER_MISSING } from '../../harness/propeller/binary.ts';
 import { drive, flytekitPython, FLYTEKIT_MISSING, pyflyteRun, RunningUp } from '../support/flytekit.ts';
 import { skipTier } from '../support/prereq.ts';
+import { HttpKubeClient } from '../../harness/backends/kube-client.ts';
+import { Kubeconfig } from '../../harness/backends/kubeconfig/kubeconfig.ts';
+import { FLYTEWORKFLOW_API_VERSION } from '../../harness/constants.ts';
+import { notYet, waitFor } from '../../harness/util/wait.ts';
 import { starterTopologyYaml } from '../../harness/topology/index.ts';
 
 const python = await flytekitPython();
@@ -101,6 +105,33 @@ async function disagreements(up: RunningUp, rows: readonly Row[], made: readonly
     }
   }
   return out;
+}
+
+/** Executions whose FlyteWorkflow is not Succeeded (propeller's status) in the data plane GetExecution reports. */
+async function notSucceededOnReportedPlane(up: RunningUp, made: readonly Made[]): Promise<string[]> {
+  const bad: string[] = [];
+  for (const [pd, group] of byProjectDomain(made)) {
+    const [project, domain] = pd.split('/') as [string, string];
+    const [read] = await drive(python as string, up.info.files.flytekitConfig, [{ op: 'read', project, domain, names: group.map((m) => m.name) }]);
+    for (const e of (read as { executions: { name: string; cluster: string }[] }).executions) {
+      const file = up.info.files.kubeconfigs[e.cluster];
+      if (!file) {
+        bad.push(`${e.name}: no kubeconfig for ${e.cluster}`);
+        continue;
+      }
+      const kc = await Kubeconfig.load(file);
+      const c = await kc.resolve(kc.contexts()[0] as string);
+      const client = new HttpKubeClient({ endpoint: c.server, caCert: c.caCert, ...(c.clientCert ? { clientCert: c.clientCert, clientKey: c.clientKey } : {}), ...(c.token ? { token: c.token } : {}) });
+      // propeller writes its final status just after the terminal event: allow it a few seconds.
+      const phase = await waitFor(`FlyteWorkflow ${e.name} Succeeded`, 30_000, async () => {
+        const o = (await client.get({ apiVersion: FLYTEWORKFLOW_API_VERSION, kind: 'FlyteWorkflow', name: e.name, namespace: `${project}-${domain}` })) as unknown as { status?: { phase?: number } };
+        // v1alpha1.WorkflowPhaseSuccess (flytepropeller/pkg/apis/flyteworkflow/v1alpha1/iface.go:109)
+        return o.status?.phase === 3 ? 3 : notYet(`phase ${o.status?.phase}`);
+      }, { where: e.cluster }).catch((err: Error) => err.message);
+      if (phase !== 3) bad.push(`${e.name} on ${e.cluster}: ${phase}`);
+    }
+  }
+  return bad;
 }
 
 function byProjectDomain(list: readonly Made[]): Map<string, Made[]> {
@@ -214,6 +245,9 @@ describe.skipIf(processSkip)('flytekit against flyte-mc up (process backend, rea
       const [w] = await drive(python as string, cfg, [{ op: 'wait', project, domain, names: group.map((m) => m.name), phase: 'SUCCEEDED', timeout: 240 }]);
       expect(w?.pending, `${pd}: not SUCCEEDED: ${JSON.stringify(w?.phases)}`).toEqual([]);
     }
+    // As a user would check it: each execution's FlyteWorkflow, read with the session's kubeconfig of the data plane
+    // FlyteAdmin reported, is Succeeded in propeller's own status.
+    expect(await notSucceededOnReportedPlane(up, made)).toEqual([]);
 
     // Long-running executions in flight when day 2 happens (their pods run 10 minutes unless aborted).
     const inFlight = await execute(up, [{ project: 'team1', domain: 'production', count: 10, labels: [], annotations: { 'flyte-mc.io/run-ms': '600000' } }]);
@@ -222,6 +256,9 @@ describe.skipIf(processSkip)('flytekit against flyte-mc up (process backend, rea
 
     const day2 = await up.command('add-cluster', /^day 2/, 600_000);
     expect(day2).toMatch(/^day 2: added dataplane_3 with label label3/);
+    const kubeconfig3 = /kubeconfig: (\S+)\)$/.exec(day2)?.[1];
+    expect(kubeconfig3).toBeDefined();
+    up.info.files.kubeconfigs.dataplane_3 = kubeconfig3 as string;
     const t = parse(await readFile(up.info.files.topology, 'utf8')) as { dataPlanes: { name: string }[] };
     expect(t.dataPlanes.map((d) => d.name)).toEqual(['dataplane_1', 'dataplane_2', 'dataplane_3']);
 
@@ -244,5 +281,6 @@ describe.skipIf(processSkip)('flytekit against flyte-mc up (process backend, rea
       const [w] = await drive(python as string, cfg, [{ op: 'wait', project, domain, names: group.map((m) => m.name), phase: 'SUCCEEDED', timeout: 240 }]);
       expect(w?.pending, `${pd} after day 2: ${JSON.stringify(w?.phases)}`).toEqual([]);
     }
+    expect(await notSucceededOnReportedPlane(up, after)).toEqual([]);
   }, 1_500_000);
 });

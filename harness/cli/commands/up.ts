@@ -125,7 +125,8 @@ async function serve(s: Session, io: Io): Promise<void> {
           if (line === 'add-cluster') {
             try {
               const { name, label } = await s.addCluster();
-              io.stdout(`day 2: added ${name} with label ${label}; team1/production now goes there (topology: ${s.files.topology})\n`);
+              const kc = s.files.kubeconfigs[name];
+              io.stdout(`day 2: added ${name} with label ${label}; team1/production now goes there (topology: ${s.files.topology}${kc ? `, kubeconfig: ${kc}` : ''})\n`);
             } catch (err) {
               io.stdout(`day 2 failed: ${(err as Error).message}\n`);
             }
