@@ -15,6 +15,11 @@ export interface ClusterSpec {
 export interface BackendInfo {
   /** sim | process | container | k3s | kubeconfig */
   name: string;
+  /**
+   * The clusters exist before and after the run (kubeconfig): dispose deletes only what the run created in them and
+   * leaves them running. Absent: dispose removes the clusters themselves.
+   */
+  borrowsClusters?: true;
 }
 
 /** Stopping and starting a cluster with its state kept (processes, containers, the sim). */

@@ -32,6 +32,7 @@ export interface KubeconfigBackendOptions extends BackendOptions {
 
 export const KUBECONFIG_BACKEND_INFO: BackendInfo = {
   name: 'kubeconfig',
+  borrowsClusters: true,
 };
 
 function pairs(v: Readonly<Record<string, string>> | string | undefined, what: string): Record<string, string> {

@@ -139,6 +139,8 @@ export class TrackingKubeClient implements KubeClient {
   async delete(ref: ObjectRef): Promise<void> {
     const r = refOf(ref);
     if (!this.ledger.has(r)) {
+      // What is not there is NotFound, as the API server says; what is there and not ours is refused.
+      await this.inner.get(r);
       throw new KubeApiError(403, 'Forbidden', `flyte-mc (kubeconfig backend) refuses to delete ${describeRef(r)} in ${this.o.cluster}: this run did not create it`);
     }
     if (this.o.dryRun) {
