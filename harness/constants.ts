@@ -38,6 +38,9 @@ export function credentialsPath(key: string): string {
   return `${CREDENTIALS_MOUNT}/${key}`;
 }
 
+/** What FlyteAdmin's runtime config puts into every FlyteWorkflow it builds (flyteadmin/pkg/runtime): event version 2, max parallelism 25. */
+export const FLYTEADMIN_EXECUTION_DEFAULTS = { eventVersion: 2, maxParallelism: 25 } as const;
+
 /** One data plane's credentials as its filled token Secret holds them (decoded: the raw token and the PEM CA). */
 export interface ClusterCredentials {
   token: string;

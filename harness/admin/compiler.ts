@@ -7,6 +7,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { KubeObject } from '../backends/types.ts';
+import { FLYTEADMIN_EXECUTION_DEFAULTS } from '../constants.ts';
 
 /** The input does not compile: FlyteAdmin answers InvalidArgument with the compiler's message. */
 export class CompileError extends Error {
@@ -50,6 +51,11 @@ export class AdminCompiler {
   private stderr = '';
   /** How many times the process was started (a crash costs only the requests in flight: the next one restarts it). */
   starts = 0;
+
+  /** The running process's pid. */
+  get pid(): number | undefined {
+    return this.exited ? undefined : this.child.pid;
+  }
 
   constructor(binary: string) {
     this.binary = binary;
@@ -128,9 +134,7 @@ export class AdminCompiler {
         acceptedAt: e.acceptedAt.toISOString(),
         rawOutputDataConfig: { outputLocationPrefix: e.rawOutputPrefix },
         ...(e.serviceAccount ? { serviceAccount: e.serviceAccount } : {}),
-        // FlyteAdmin's defaults (flyteadmin/pkg/runtime): event version 2, max parallelism 25.
-        eventVersion: 2,
-        maxParallelism: 25,
+        ...FLYTEADMIN_EXECUTION_DEFAULTS,
       },
     });
     if (!r.flyteWorkflow) throw new Error('admin-compiler: build returned no object');

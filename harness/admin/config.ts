@@ -35,7 +35,7 @@ export interface IgnoredKey {
   reason: string;
 }
 
-/** Two labelClusterMap keys that FlyteAdmin sees as one (map form lowercases keys); see labelOrder for which is kept. */
+/** Two labelClusterMap keys that FlyteAdmin sees as one (map form lowercases keys); see byteOrder for which is kept. */
 export interface CollapsedLabel {
   /** The decoded key both collapse to. */
   label: string;
@@ -261,8 +261,8 @@ function locateSection(raw: unknown, opts: DecodeOptions): { base: PathSegment[]
   return { base: [key], section: raw[key], found: true };
 }
 
-/** Byte order of two written keys (Go's sort of map keys, as toYaml writes them): the later one is kept on collision. */
-function labelOrder(a: string, b: string): number {
+/** Byte order of two keys (Go's sort of map keys, as the chart's toYaml writes them): the later one is kept on collision. */
+export function byteOrder(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a), Buffer.from(b));
 }
 
@@ -319,7 +319,7 @@ export function decodeClustersConfig(raw: unknown, opts: DecodeOptions): Decoded
       const prev = byKey.get(w.key);
       // Which of two keys that collapse survives is Go map order in viper, i.e. random. flyte-mc keeps, everywhere,
       // the one the chart writes last: clusters.yaml is toYaml, whose keys are in byte order (docs/flyte-behaviour.md#label-case).
-      if (prev && labelOrder(w.written, prev.written) < 0) {
+      if (prev && byteOrder(w.written, prev.written) < 0) {
         collapsedLabels.push({ label: w.key, kept: prev.written, dropped: w.written, path: formatPath(w.path), line: loc.line });
         continue;
       }

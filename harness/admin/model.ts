@@ -98,6 +98,9 @@ export function validateExecutionName(name: string): void {
   if (!/^[a-z][a-z0-9-]*$/.test(lower)) throw new AdminError('InvalidArgument', `execution name ${name} must start with a letter and contain only letters, digits and "-"`);
 }
 
+/** FlyteAdmin's configured domains (the chart's `domains` default), which every registered project gets. */
+export const DEFAULT_DOMAINS: readonly string[] = ['development', 'staging', 'production'];
+
 export class FlyteAdmin implements FlyteAdminApi {
   readonly executions = new ExecutionsTable();
   readonly attributes: MatchableAttributes;
@@ -118,7 +121,7 @@ export class FlyteAdmin implements FlyteAdminApi {
 
   constructor(opts: FlyteAdminOptions) {
     this.env = opts.env;
-    this.projects = new Map((opts.projects ?? [{ name: 'team1', domains: ['development', 'staging', 'production'] }]).map((p) => [p.name, [...p.domains]]));
+    this.projects = new Map((opts.projects ?? [{ name: 'team1', domains: DEFAULT_DOMAINS }]).map((p) => [p.name, [...p.domains]]));
     this.attributes = new MatchableAttributes({ projects: () => this.projects });
     this.names = new NameSource(opts.seed ?? 0);
     this.nsTemplate = opts.namespaceTemplate ?? '{{ project }}-{{ domain }}';
@@ -320,8 +323,16 @@ export class FlyteAdmin implements FlyteAdminApi {
     return errors;
   }
 
+  /** ValidateProjectAndDomain: what every create (execution, task, workflow, launch plan) checks first. */
+  requireProjectDomain(project: string, domain: string): void {
+    const domains = this.projects.get(project);
+    if (!domains || !domains.includes(domain)) {
+      throw new AdminError('InvalidArgument', `failed to validate that project [${project}] and domain [${domain}] are registered`);
+    }
+  }
+
   /** Registers a project (flytectl create project); cluster resource sync creates its namespaces on its next pass. */
-  registerProject(name: string, domains: readonly string[] = ['development', 'staging', 'production']): void {
+  registerProject(name: string, domains: readonly string[] = DEFAULT_DOMAINS): void {
     this.projects.set(name, [...domains]);
   }
 
@@ -398,10 +409,7 @@ export class FlyteAdmin implements FlyteAdminApi {
   /** The lean path shared by every create: returns the row index. */
   async create(req: CreateExecutionRequest, mode: ExecutionMode = 'create', source = ''): Promise<number> {
     const proc = this.requireServing();
-    const domains = this.projects.get(req.project);
-    if (!domains || !domains.includes(req.domain)) {
-      throw new AdminError('InvalidArgument', `failed to validate that project [${req.project}] and domain [${req.domain}] are registered`);
-    }
+    this.requireProjectDomain(req.project, req.domain);
     const name = req.name ?? this.generateName();
     if (req.name !== undefined) validateExecutionName(req.name);
     if (req.name !== undefined && this.executions.has(name)) throw new AdminError('AlreadyExists', `execution with name ${name} already exists`);

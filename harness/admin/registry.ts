@@ -81,6 +81,7 @@ export class EntityRegistry {
   readonly tasks = new Map<string, StoredTask>();
   readonly workflows = new Map<string, StoredWorkflow>();
   readonly launchPlans = new Map<string, StoredLaunchPlan>();
+  private readonly decoded = new WeakMap<StoredWorkflow, Flyteidl.core.ICompiledWorkflowClosure>();
   private readonly compiler: () => AdminCompiler;
   private readonly checkProject: (project: string, domain: string) => void;
 
@@ -208,8 +209,15 @@ export class EntityRegistry {
     return { id: t.id, closure: { compiledTask: core.CompiledTask.decode(t.compiled), createdAt: timestamp(t.createdAt) } };
   }
 
+  /** The stored closure decoded, once per workflow (GetWorkflow and every task pod of its executions read it). */
+  compiledWorkflow(w: StoredWorkflow): Flyteidl.core.ICompiledWorkflowClosure {
+    let c = this.decoded.get(w);
+    if (!c) this.decoded.set(w, (c = core.CompiledWorkflowClosure.decode(w.closure)));
+    return c;
+  }
+
   workflowMessage(w: StoredWorkflow): Flyteidl.admin.IWorkflow {
-    return { id: w.id, closure: { compiledWorkflow: core.CompiledWorkflowClosure.decode(w.closure), createdAt: timestamp(w.createdAt) } };
+    return { id: w.id, closure: { compiledWorkflow: this.compiledWorkflow(w), createdAt: timestamp(w.createdAt) } };
   }
 
   launchPlanMessage(lp: StoredLaunchPlan): Flyteidl.admin.ILaunchPlan {

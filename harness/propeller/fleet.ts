@@ -29,7 +29,8 @@ export interface FleetOptions {
   log?: (line: string) => void;
   /**
    * The event API to use, not started yet (`flyte-mc up` registers the whole AdminService on it first); by default
-   * the fleet makes its own over the model's executions.
+   * the fleet makes its own over the model's executions. With a given server, `marks` stays 0 (the server's store
+   * is the caller's).
    */
   server?: AdminGrpcServer;
   /** Task outputs the pod completer writes (PodCompleterOptions.outputs); default: add_one's. */

@@ -6,6 +6,7 @@
 // puts them (test/integration/propeller.test.ts checks the result equals the builder's own for sample executions).
 import { execFile } from 'node:child_process';
 import type { KubeObject } from '../backends/types.ts';
+import { FLYTEADMIN_EXECUTION_DEFAULTS } from '../constants.ts';
 
 const TASK_TYPE = 'python-task';
 
@@ -93,9 +94,7 @@ export function buildRequest(w: WorkflowRef, executions: readonly ExecutionInput
       annotations: e.annotations ?? {},
       acceptedAt: e.acceptedAt.toISOString(),
       rawOutputDataConfig: { outputLocationPrefix: e.rawOutputPrefix },
-      // FlyteAdmin's defaults (flyteadmin/pkg/runtime): event version 2, max parallelism 25.
-      eventVersion: 2,
-      maxParallelism: 25,
+      ...FLYTEADMIN_EXECUTION_DEFAULTS,
     })),
   };
 }

@@ -13,7 +13,6 @@ import { modelExecutionStore } from '../admin/grpc/store.ts';
 import { makeTempDir } from '../fsutil.ts';
 import { labelValue } from '../admin/model.ts';
 import { idKey } from '../admin/registry.ts';
-import { core } from '../flyte/idl.ts';
 import { syntheticOutputs } from '../propeller/pods.ts';
 import { CleanupStack } from '../lifecycle.ts';
 import { findFlytePropeller, FLYTEPROPELLER_MISSING } from '../propeller/binary.ts';
@@ -91,12 +90,14 @@ export class UpSession {
       const store = modelExecutionStore(ctx.world.admin);
       const server = new AdminGrpcServer(store, { port: opts.port ?? 0, log: ctx.log.bind(ctx) });
       let fleet: PropellerFleet | undefined;
+      // propeller's storage bucket once it runs (its chart config); the chart's default name before and without it.
+      const bucket = () => fleet?.bucket ?? 'my-s3-bucket';
       const service = registerAdminService(server, {
         model: ctx.world.admin,
         store,
         compiler,
         compilerMissing: `registration needs propeller's compiler: ${FLYTEPROPELLER_MISSING}`,
-        rawOutputPrefix: (name) => `s3://${fleet?.bucket ?? 'my-s3-bucket'}/raw/${name}`,
+        rawOutputPrefix: (name) => `s3://${bucket()}/raw/${name}`,
         onProjectRegistered: async (project) => {
           // The syncresources Deployment creates the new project's namespaces on its next pass; the session runs that
           // pass at once so the first execution does not wait for the chart's refresh interval.
@@ -107,7 +108,7 @@ export class UpSession {
       // Uploads (pyflyte's code package) land in the blob store propeller reads, or in the session's own without one.
       const blobs = await makeTempDir('up-blobs');
       cleanup.defer('remove the session blob store', () => rm(blobs, { recursive: true, force: true }));
-      const dataProxy = new DataProxy({ storageRoot: () => fleet?.storageRoot ?? blobs, bucket: () => fleet?.bucket ?? 'my-s3-bucket', log: ctx.log.bind(ctx) });
+      const dataProxy = new DataProxy({ storageRoot: () => fleet?.storageRoot ?? blobs, bucket, log: ctx.log.bind(ctx) });
       dataProxy.register(server);
       await dataProxy.start();
       cleanup.defer('stop the upload endpoint', () => dataProxy.stop());
@@ -161,7 +162,7 @@ function taskOutputs(service: ReturnType<typeof registerAdminService>, pod: { la
   const info = service.executions.get(pod.labels['execution-id'] ?? '');
   const wf = info && service.registry.workflows.get(idKey(info.workflowId));
   if (!wf) return undefined;
-  const closure = core.CompiledWorkflowClosure.decode(wf.closure);
+  const closure = service.registry.compiledWorkflow(wf);
   // propeller labels the pod with the node id and the task name, each as a label value (flytestdlib's utils).
   const node = closure.primary?.template?.nodes?.find((n) => labelValue(n.id ?? '') === pod.labels['node-id']);
   const ref = node?.taskNode?.referenceId;

@@ -6,11 +6,11 @@
 // model cannot back.
 import type { Flyteidl } from '../../flyte/idl.ts';
 import { admin, core, flyteidl } from '../../flyte/idl.ts';
-import type { FlyteAdmin } from '../model.ts';
+import { DEFAULT_DOMAINS, type FlyteAdmin } from '../model.ts';
 import { AdminError } from '../attributes.ts';
 import type { AdminCompiler } from '../compiler.ts';
 import { EntityRegistry, idKey, timestamp } from '../registry.ts';
-import { isTerminal, type ExecutionMode } from '../executions.ts';
+import type { ExecutionMode } from '../executions.ts';
 import { WORKFLOW_PHASES, type ExecutionStore } from './events.ts';
 import type { AdminGrpcServer } from './server.ts';
 
@@ -70,16 +70,12 @@ type Message<T> = { decode(b: Uint8Array): T; encode(m: T): { finish(): Uint8Arr
 /** Registers every AdminService method on `server`: the model's handlers, UNIMPLEMENTED for the rest. */
 export function registerAdminService(server: AdminGrpcServer, o: AdminServiceOptions): { registry: EntityRegistry; executions: Map<string, ExecutionInfo> } {
   const model = o.model;
-  const checkProject = (project: string, domain: string) => {
-    const domains = model.projects.get(project);
-    if (!domains || !domains.includes(domain)) throw new AdminError('InvalidArgument', `failed to validate that project [${project}] and domain [${domain}] are registered, err: [missing entity of type project]`);
-  };
   const registry = new EntityRegistry({
     compiler: () => {
       if (!o.compiler) throw new AdminError('Unavailable', o.compilerMissing ?? "propeller's compiler is not available");
       return o.compiler;
     },
-    checkProject,
+    checkProject: (project, domain) => model.requireProjectDomain(project, domain),
   });
   const executions = new Map<string, ExecutionInfo>();
 
@@ -126,15 +122,15 @@ export function registerAdminService(server: AdminGrpcServer, o: AdminServiceOpt
   unary('UpdateLaunchPlan', admin.LaunchPlanUpdateRequest, admin.LaunchPlanUpdateResponse, (r) => (registry.updateLaunchPlan(r.id, r.state ?? 0), {}));
 
   // ---- projects ----------------------------------------------------------------------------------------------------
-  // FlyteAdmin gives every project the configured domains, whatever the request lists (project_manager.go).
-  const DOMAINS = ['development', 'staging', 'production'];
+  // FlyteAdmin gives every project the configured domains, whatever the request lists (project_manager.go:130-142):
+  // the model's registerProject default.
   const projectMessage = (id: string, domains: readonly string[]): Flyteidl.admin.IProject => ({ id, name: id, domains: domains.map((d) => ({ id: d, name: d })), state: 0 });
   unary('RegisterProject', admin.ProjectRegisterRequest, admin.ProjectRegisterResponse, async (r) => {
     const id = r.project?.id ?? '';
     if (!id) throw new AdminError('InvalidArgument', 'missing project_id');
     if (!r.project?.name) throw new AdminError('InvalidArgument', 'missing project_name');
     if (model.projects.has(id)) throw new AdminError('AlreadyExists', `value with matching already exists (duplicate key value violates unique constraint "projects_pkey")`);
-    model.registerProject(id, DOMAINS);
+    model.registerProject(id);
     await o.onProjectRegistered?.(id);
     return {};
   });
@@ -149,7 +145,7 @@ export function registerAdminService(server: AdminGrpcServer, o: AdminServiceOpt
     const page = paginate(all, { limit: r.limit || 100, token: r.token });
     return { projects: page.items, token: page.token };
   });
-  unary('GetDomains', admin.GetDomainRequest, admin.GetDomainsResponse, () => ({ domains: DOMAINS.map((d) => ({ id: d, name: d })) }));
+  unary('GetDomains', admin.GetDomainRequest, admin.GetDomainsResponse, () => ({ domains: DEFAULT_DOMAINS.map((d) => ({ id: d, name: d })) }));
   unary('GetVersion', admin.GetVersionRequest, admin.GetVersionResponse, () => ({ controlPlaneVersion: { Version: 'v1.16.8', Build: "flyte-mc's FlyteAdmin model", BuildTime: '' } }));
 
   // ---- executions --------------------------------------------------------------------------------------------------
@@ -257,10 +253,15 @@ export function registerAdminService(server: AdminGrpcServer, o: AdminServiceOpt
   });
   unary('TerminateExecution', admin.ExecutionTerminateRequest, admin.ExecutionTerminateResponse, async (r) => {
     const info = existing(r.id);
-    const row = model.get(info.id.name ?? '');
-    if (row && isTerminal(row.phase)) throw new AdminError('FailedPrecondition', 'Cannot abort an already terminated workflow execution');
+    // The model refuses a terminal execution (FailedPrecondition) before it stores anything; once it has set the
+    // execution ABORTING, the cause is FlyteAdmin's abort metadata, even when the abort itself fails.
+    try {
+      await model.terminate(info.id.name ?? '');
+    } catch (err) {
+      if (!(err instanceof AdminError && err.code === 'FailedPrecondition')) info.abortCause = r.cause ?? '';
+      throw err;
+    }
     info.abortCause = r.cause ?? '';
-    await model.terminate(info.id.name ?? '');
     return {};
   });
 

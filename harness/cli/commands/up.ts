@@ -61,9 +61,9 @@ Commands on stdin while it runs:
     const port = intFlag(values.port, 'port', 0, 0, 65535);
     const seed = intFlag(values.seed, 'seed', 1, 0, 2 ** 32 - 1);
     const log = values.quiet ? () => {} : (line: string) => io.stderr(`${line}\n`);
-    const { REPORT_FILES, writeReport } = await import('../../report/index.ts');
     // Checked before anything starts: a report that cannot be written is bad input, not a lost session.
-    if (values.report !== undefined) await checkOutputTarget({ flag: '--report', path: values.report, kind: 'dir', willWrite: REPORT_FILES }, { force: values.force ?? false });
+    const report = values.report !== undefined ? await import('../../report/index.ts') : undefined;
+    if (report && values.report !== undefined) await checkOutputTarget({ flag: '--report', path: values.report, kind: 'dir', willWrite: report.REPORT_FILES }, { force: values.force ?? false });
     const { loadTopology } = await import('../../topology/index.ts');
     const topology = values.topology !== undefined ? await loadTopology(values.topology) : undefined;
     const releases = await releasesFromFlags({ chart: values.chart, chartModel: values['chart-model'] }, (l) => io.stderr(`${l}\n`), log);
@@ -75,8 +75,8 @@ Commands on stdin while it runs:
       const { summaryTable } = await import('../../scenarios/index.ts');
       const result = session.result();
       if (!values.json) io.stdout(`\n${summaryTable([result])}`);
-      if (values.report !== undefined) {
-        const files = await writeReport(values.report, [result], { command: `flyte-mc up ${args.join(' ')}`.trim(), force: values.force ?? false });
+      if (report && values.report !== undefined) {
+        const files = await report.writeReport(values.report, [result], { command: `flyte-mc up ${args.join(' ')}`.trim(), force: values.force ?? false });
         io.stderr(`wrote ${files.join(', ')}\n`);
       }
     } finally {
@@ -86,7 +86,6 @@ Commands on stdin while it runs:
     return 0;
   },
 };
-
 
 function printReady(s: Session, io: Io, json: boolean, backend: string): void {
   const planes = [...s.ctx.world.dataPlanes.keys()];
@@ -101,7 +100,7 @@ function printReady(s: Session, io: Io, json: boolean, backend: string): void {
     `  topology         ${s.files.topology}`,
     ...Object.entries(s.files.kubeconfigs).map(([n, f]) => `  kubeconfig       ${n}: ${f}`),
     s.registrationUnavailable
-      ? `  registration     unavailable until propeller's compiler is built (${s.registrationUnavailable}; 5-16 min once, or \`npm test\`); attributes, projects and reads work`
+      ? `  registration     unavailable until propeller's compiler is built (${s.registrationUnavailable}; 4-16 min once, or \`npm test\`); attributes, projects and reads work`
       : `  try              pyflyte --config ${s.files.flytekitConfig} run --remote -p team1 -d development wf.py my_wf`,
     'Type add-cluster, status or quit (Ctrl-C stops too).',
   ];

@@ -10,6 +10,7 @@ import { findFlytePropeller } from '../../../harness/propeller/binary.ts';
 import { UpSession } from '../../../harness/scenarios/up.ts';
 import { AdminClient, AdminRpcError } from '../../../harness/tiers/real-admin/client.ts';
 import { admin, core } from '../../../harness/flyte/idl.ts';
+import { AdminCompiler } from '../../../harness/admin/compiler.ts';
 import { skipTier } from '../../support/prereq.ts';
 
 let session: UpSession;
@@ -181,5 +182,31 @@ describe.skipIf(noCompiler)('registration compiled by propeller', () => {
     expect(list.executions.map((e) => e.id?.name)).toEqual(['exec-one']);
     expect((await client.service.listExecutions({ id: { project: 'team1', domain: 'development' }, limit: 10, token: '1' })).executions.map((e) => e.id?.name)).toEqual(['exec-bad', 'exec-two']);
     expect(list.token).toBe('1');
+  });
+});
+
+describe.skipIf(noCompiler)("propeller's compiler process", () => {
+  it('a crash costs only the request in flight: the next one starts it again', async () => {
+    const c = new AdminCompiler(compiler as string);
+    try {
+      const task = core.TaskTemplate.encode({ id: { resourceType: core.ResourceType.TASK, project: 'p', domain: 'd', name: 't', version: 'v1' }, type: 'python-task', container: { image: 'img', args: ['run'] } }).finish();
+      const first = await c.compileTask(task);
+      const pid = c.pid as number;
+      const gone = new Promise<void>((resolve) => {
+        const t = setInterval(() => {
+          if (c.pid === undefined) {
+            clearInterval(t);
+            resolve();
+          }
+        }, 10);
+      });
+      process.kill(pid, 'SIGKILL');
+      await gone;
+      expect(Buffer.from(await c.compileTask(task)).equals(Buffer.from(first))).toBe(true);
+      expect(c.starts).toBe(2);
+      expect(c.pid).not.toBe(pid);
+    } finally {
+      await c.dispose();
+    }
   });
 });
